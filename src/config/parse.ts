@@ -266,3 +266,15 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
 }
+
+/** Line and column of the value at `path` in a config file's text, for problems found after parsing. */
+export function configPosition(
+  text: string,
+  path: readonly (string | number)[],
+): { line: number; col: number } {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter });
+  const doc = Array.isArray(documents) ? documents[0] : undefined;
+  if (doc === undefined) return { line: 1, col: 1 };
+  return locate(doc, path, "value", (offset) => lineCounter.linePos(offset));
+}

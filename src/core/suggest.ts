@@ -1,15 +1,24 @@
-/** Levenshtein distance, for "did you mean" hints on typos. */
+/**
+ * Edit distance counting an adjacent transposition as one edit (optimal string alignment), because
+ * `dve` for `dev` is one slip of the fingers, not two.
+ */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = Array.from({ length: rows * cols }, (_, index) =>
+    index < cols ? index : index % cols === 0 ? index / cols : 0,
+  );
+  const at = (i: number, j: number): number => d[i * cols + j] ?? 0;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      d[i * cols + j] = best;
     }
-    previous = current;
   }
-  return previous[b.length] ?? 0;
+  return at(a.length, b.length);
 }
 
 /** The closest candidate within a small distance (a typo, not a different word), or `undefined`. */

@@ -35,10 +35,26 @@ export function checkUserPattern(pattern: string): string | undefined {
       error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : String(error);
     return `is not a valid regular expression (RE2 syntax: no lookaround or backreferences): ${detail}`;
   }
-  if (!isSafeRegex(pattern.replaceAll("(?P<", "(?<"))) {
+  if (!isSafeRegex(forSafetyCheck(pattern), { limit: Number.POSITIVE_INFINITY })) {
     return "nests quantifiers (like (a+)+), which backtracks catastrophically; simplify it";
   }
   return undefined;
+}
+
+/**
+ * safe-regex2 reads JavaScript syntax and answers "unsafe" for anything it cannot parse, so RE2's
+ * `(?P<name>` and inline flags (`(?i)`, `(?i:…)`) are rewritten first; neither changes how quantifiers
+ * nest. It also counts `?` as a quantifier, which would refuse the everyday optional suffix
+ * `(?:-rc\.\d+)?`; a group taken at most once cannot backtrack catastrophically, so that `?` is dropped.
+ * Its repetition budget (25 quantifiers) is lifted: RE2 runs in linear time whatever the count, and the
+ * only shape refused is nesting.
+ */
+function forSafetyCheck(pattern: string): string {
+  return pattern
+    .replaceAll("(?P<", "(?<")
+    .replace(/\(\?[imsU-]+\)/g, "")
+    .replace(/\(\?[imsU-]+:/g, "(?:")
+    .replace(/\)\?\??/g, ")");
 }
 
 /** Compiles a pattern that `checkUserPattern` accepted; throws otherwise. */
