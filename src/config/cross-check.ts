@@ -1,3 +1,4 @@
+import { freezeWindowProblem } from "../core/freeze.js";
 import { compileUserPattern } from "../core/user-regex.js";
 import { normaliseImageName } from "../core/image-ref.js";
 import { suggest } from "../core/suggest.js";
@@ -62,9 +63,8 @@ export function crossCheck(config: Config): PathIssue[] {
       }
     }
     env.freeze?.forEach((window, index) => {
-      if ("start" in window && window.end < window.start) {
-        issues.push({ path: [...at, "freeze", index, "end"], message: "is before start" });
-      }
+      const problem = freezeWindowProblem(window);
+      if (problem !== undefined) issues.push({ path: [...at, "freeze", index], message: problem });
     });
   }
 

@@ -86,6 +86,7 @@ export const Approvals = z.strictObject({
   required: z.number().int().min(0).max(10).describe("How many approvals the environment needs."),
   from: z
     .array(Principal)
+    .min(1, "list at least one team or user, or leave `from` out so anyone with write access counts")
     .optional()
     .describe("Teams (@org/slug) and users whose approvals count. None means anyone with write access."),
   allowStale: z

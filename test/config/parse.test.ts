@@ -306,3 +306,22 @@ describe("the committed JSON Schema", () => {
     ]);
   });
 });
+
+describe("freeze windows in the config", () => {
+  it.each([
+    { end: "2026-12-19", message: "end is not after start" },
+    { end: "2026-02-30", message: 'end "2026-02-30" is not a real date or time' },
+  ])("refuses a dated window whose $message", ({ end, message }) => {
+    expect(problems(`${ENVS}    freeze:\n      - { start: "2026-12-20", end: "${end}" }\n`)).toEqual([
+      `.github/stagecoach.yml:5:9 environments.dev.freeze.0 ${message}`,
+    ]);
+  });
+
+  it("accepts a window that ends later on the day it starts", () => {
+    expect(
+      problems(
+        `${ENVS}    freeze:\n      - { start: "2026-12-20T18:00", end: "2026-12-20", timezone: Europe/Berlin }\n`,
+      ),
+    ).toEqual([]);
+  });
+});

@@ -60,9 +60,15 @@ describe("replaceScalar", () => {
 
   it("refuses block scalars and multi-line values instead of rewriting them", () => {
     const block = source("tag: |\n  1.0.0\n");
-    expect(replaceScalar(block, scalarAt(block, "tag"), "1.1.0")).toEqual({ ok: false, reason: expect.stringMatching(/block scalar/) as unknown });
+    expect(replaceScalar(block, scalarAt(block, "tag"), "1.1.0")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/block scalar/) as unknown,
+    });
     const folded = source('tag: "1.0\n  .0"\n');
-    expect(replaceScalar(folded, scalarAt(folded, "tag"), "1.1.0")).toEqual({ ok: false, reason: expect.stringMatching(/several lines/) as unknown });
+    expect(replaceScalar(folded, scalarAt(folded, "tag"), "1.1.0")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/several lines/) as unknown,
+    });
   });
 });
 
@@ -77,7 +83,9 @@ describe("insertPairAfter", () => {
     if (pair === undefined) throw new Error("no pair");
     const edit = insertPairAfter(yaml, entry, pair, "digest", "sha256:x");
     if (!edit.ok) throw new Error(edit.reason);
-    expect(applySplices(text, [edit.splice])).toBe("images:\r\n  - name: x\r\n    newTag: '1' # pinned\r\n    digest: sha256:x\r\nother: 1\r\n");
+    expect(applySplices(text, [edit.splice])).toBe(
+      "images:\r\n  - name: x\r\n    newTag: '1' # pinned\r\n    digest: sha256:x\r\nother: 1\r\n",
+    );
   });
 
   it("extends a flow map inline", () => {
@@ -113,11 +121,31 @@ describe("verifyEdit", () => {
   });
 
   it.each([
-    { behaviour: "a value that was not meant to change", text: "a: 1.1.0\nb: 1.1.0\nc: &x y\nd: *x\n", reason: /b, which was not meant to change/ },
-    { behaviour: "a value set wrong", text: "a: 1.2.0\nb: 1.0.0\nc: &x y\nd: *x\n", reason: /a became "1.2.0" instead of "1.1.0"/ },
-    { behaviour: "a value that did not change", text: "a: 1.0.0\nb: 1.0.0\nc: &x y\nd: *x\n", reason: /a did not change/ },
-    { behaviour: "a value that became a number", text: "a: 1.1\nb: 1.0.0\nc: &x y\nd: *x\n", reason: /a became undefined/ },
-    { behaviour: "an expanded alias", text: "a: 1.1.0\nb: 1.0.0\nc: &x y\nd: y\n", reason: /d, which was not meant to change/ },
+    {
+      behaviour: "a value that was not meant to change",
+      text: "a: 1.1.0\nb: 1.1.0\nc: &x y\nd: *x\n",
+      reason: /b, which was not meant to change/,
+    },
+    {
+      behaviour: "a value set wrong",
+      text: "a: 1.2.0\nb: 1.0.0\nc: &x y\nd: *x\n",
+      reason: /a became "1.2.0" instead of "1.1.0"/,
+    },
+    {
+      behaviour: "a value that did not change",
+      text: "a: 1.0.0\nb: 1.0.0\nc: &x y\nd: *x\n",
+      reason: /a did not change/,
+    },
+    {
+      behaviour: "a value that became a number",
+      text: "a: 1.1\nb: 1.0.0\nc: &x y\nd: *x\n",
+      reason: /a became undefined/,
+    },
+    {
+      behaviour: "an expanded alias",
+      text: "a: 1.1.0\nb: 1.0.0\nc: &x y\nd: y\n",
+      reason: /d, which was not meant to change/,
+    },
     { behaviour: "a removed key", text: "a: 1.1.0\nc: &x y\nd: *x\n", reason: /a key was removed at b/ },
   ])("catches $behaviour", ({ text, reason }) => {
     const value = text.startsWith("a: 1.1\n") ? "1.1" : "1.1.0";
@@ -129,7 +157,11 @@ describe("parseYaml", () => {
   it("reports the line of a syntax error", () => {
     const parsed = parseYaml("x.yaml", "a: 1\nb: [2\n");
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problem).toMatchObject({ path: "x.yaml", message: expect.stringMatching(/does not parse as YAML/) as unknown });
+    if (!parsed.ok)
+      expect(parsed.problem).toMatchObject({
+        path: "x.yaml",
+        message: expect.stringMatching(/does not parse as YAML/) as unknown,
+      });
   });
 
   it("treats an unquoted template action as a template, with its line", () => {
@@ -149,7 +181,8 @@ describe("parseYaml", () => {
 
 describe("embeddedHelmValues", () => {
   it("maps offsets inside a CRLF literal block back to the host file", () => {
-    const text = "spec:\r\n  source:\r\n    helm:\r\n      values: |\r\n        image:\r\n          tag: 1.0.0\r\n";
+    const text =
+      "spec:\r\n  source:\r\n    helm:\r\n      values: |\r\n        image:\r\n          tag: 1.0.0\r\n";
     const host = source(text);
     const { sources } = embeddedHelmValues(host);
     const inner = sources[0];

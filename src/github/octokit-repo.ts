@@ -1,0 +1,419 @@
+import { LRUCache } from "lru-cache";
+import type { ProbotOctokit } from "probot";
+import { z } from "zod";
+import { CONFIG_PATH } from "../config/parse.js";
+import type { FileWrite, GitHubRepo, HeadState, PullState, PullSummary, RepoId, TreeEntry } from "./port.js";
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/**
+ * Trees and blobs by SHA. Git objects never change, so entries never go stale; the cache is shared by
+ * every repository and installation (the same SHA is the same bytes everywhere) and bounded by size.
+ */
+export class ObjectCache {
+  readonly #trees = new LRUCache<string, readonly TreeEntry[]>({
+    maxSize: 20_000_000,
+    sizeCalculation: (entries) => 1 + entries.length * 120,
+  });
+  readonly #blobs = new LRUCache<string, string>({
+    maxSize: 64_000_000,
+    sizeCalculation: (text) => 1 + text.length,
+  });
+
+  tree(sha: string): readonly TreeEntry[] | undefined {
+    return this.#trees.get(sha);
+  }
+  setTree(sha: string, entries: readonly TreeEntry[]): void {
+    this.#trees.set(sha, entries);
+  }
+  blob(sha: string): string | undefined {
+    return this.#blobs.get(sha);
+  }
+  setBlob(sha: string, text: string): void {
+    this.#blobs.set(sha, text);
+  }
+}
+
+const PullNode = z.object({
+  number: z.number(),
+  state: z.enum(["OPEN", "CLOSED", "MERGED"]),
+  title: z.string(),
+  body: z.string(),
+  url: z.string(),
+  headRefName: z.string(),
+  headRefOid: z.string(),
+  baseRefName: z.string(),
+  isCrossRepository: z.boolean(),
+  mergedAt: z.string().nullable(),
+  author: z.object({ login: z.string() }).nullable(),
+  mergedBy: z.object({ login: z.string() }).nullable(),
+  labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).nullable(),
+});
+
+const TreeFile = z.object({ oid: z.string(), type: z.string() }).nullable();
+
+const HeadResponse = z.object({
+  repository: z.object({
+    id: z.string(),
+    defaultBranchRef: z.object({
+      name: z.string(),
+      target: z
+        .object({
+          oid: z.string(),
+          tree: z.object({ oid: z.string() }),
+          config: z
+            .object({ oid: z.string(), object: z.object({ text: z.string().nullable() }).nullable() })
+            .nullable(),
+        })
+        .catchall(TreeFile),
+    }),
+    ref: z
+      .object({
+        target: z.object({
+          oid: z.string(),
+          message: z.string().optional(),
+          parents: z.object({ nodes: z.array(z.object({ oid: z.string() })) }).optional(),
+        }),
+      })
+      .nullable()
+      .optional(),
+    pullRequests: z.object({ nodes: z.array(PullNode) }).optional(),
+  }),
+});
+
+const ObjectsResponse = z.object({
+  repository: z.record(z.string(), z.object({ oid: z.string() }).nullable()),
+});
+
+const TreeResponse = z.object({
+  sha: z.string(),
+  truncated: z.boolean(),
+  tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() })),
+});
+
+const BlobResponse = z.object({ content: z.string(), encoding: z.string() });
+const ShaResponse = z.object({ sha: z.string() });
+const PullCreated = z.object({ number: z.number(), html_url: z.string() });
+const UpdateRefsResponse = z.object({
+  updateRefs: z.object({ clientMutationId: z.string().nullable() }).nullable(),
+});
+
+function folderAlias(index: number): string {
+  return `folder${index}`;
+}
+
+/** A config repository seen through an installation's Octokit. */
+export class OctokitRepo implements GitHubRepo {
+  readonly id: RepoId;
+  readonly #octokit: Octokit;
+  readonly #cache: ObjectCache;
+
+  constructor(octokit: Octokit, id: RepoId, cache: ObjectCache) {
+    this.#octokit = octokit;
+    this.id = id;
+    this.#cache = cache;
+  }
+
+  async readHead(options: {
+    readonly branch?: string;
+    readonly folders: readonly string[];
+  }): Promise<HeadState> {
+    const folderFields = options.folders
+      .map((_, index) => `${folderAlias(index)}: file(path: $folder${index}) { oid type }`)
+      .join("\n            ");
+    const folderVariables = options.folders.map((_, index) => `, $folder${index}: String!`).join("");
+    const branchFields =
+      options.branch === undefined
+        ? ""
+        : `
+        ref(qualifiedName: $qualifiedBranch) { target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
+        pullRequests(headRefName: $branch, first: 20, orderBy: { field: CREATED_AT, direction: DESC }) {
+          nodes {
+            number state title body url headRefName headRefOid baseRefName isCrossRepository mergedAt
+            author { login } mergedBy { login } labels(first: 20) { nodes { name } }
+          }
+        }`;
+    const query = `query StagecoachHead($owner: String!, $name: String!, $config: String!${options.branch === undefined ? "" : ", $branch: String!, $qualifiedBranch: String!"}${folderVariables}) {
+      repository(owner: $owner, name: $name) {
+        id
+        defaultBranchRef {
+          name
+          target {
+            oid
+            ... on Commit {
+              tree { oid }
+              config: file(path: $config) { oid object { ... on Blob { text } } }
+              ${folderFields}
+            }
+          }
+        }${branchFields}
+      }
+    }`;
+    const variables: Record<string, string> = {
+      owner: this.id.owner,
+      name: this.id.name,
+      config: CONFIG_PATH,
+    };
+    if (options.branch !== undefined) {
+      variables["branch"] = options.branch;
+      variables["qualifiedBranch"] = `refs/heads/${options.branch}`;
+    }
+    options.folders.forEach((folder, index) => {
+      variables[`folder${index}`] = folder;
+    });
+    const response = HeadResponse.parse(await this.#octokit.graphql(query, variables));
+    const repository = response.repository;
+    this.#repositoryNodeId = repository.id;
+    const target = repository.defaultBranchRef.target;
+    const folders = new Map<string, string | undefined>();
+    options.folders.forEach((folder, index) => {
+      const entry = target[folderAlias(index)];
+      folders.set(folder, entry?.type === "tree" ? entry.oid : undefined);
+    });
+    const config = target.config;
+    const text = config?.object?.text ?? undefined;
+    return {
+      repositoryId: repository.id,
+      defaultBranch: repository.defaultBranchRef.name,
+      commitSha: target.oid,
+      treeSha: target.tree.oid,
+      ...(config !== null && text !== undefined && { config: { sha: config.oid, text } }),
+      folders,
+      ...(repository.ref !== null &&
+        repository.ref !== undefined && {
+          branch: {
+            sha: repository.ref.target.oid,
+            message: repository.ref.target.message ?? "",
+            parents: repository.ref.target.parents?.nodes.map((parent) => parent.oid) ?? [],
+          },
+        }),
+      pulls: (repository.pullRequests?.nodes ?? [])
+        .filter((pull) => !pull.isCrossRepository)
+        .map(toPullSummary),
+    };
+  }
+
+  async readFolders(
+    commitSha: string,
+    folders: readonly string[],
+  ): Promise<ReadonlyMap<string, string | undefined>> {
+    const result = new Map<string, string | undefined>();
+    if (folders.length === 0) return result;
+    const fields = folders
+      .map(
+        (_, index) =>
+          `${folderAlias(index)}: object(expression: $folder${index}) { oid ... on Tree { oid } }`,
+      )
+      .join("\n");
+    const variables: Record<string, string> = { owner: this.id.owner, name: this.id.name };
+    folders.forEach((folder, index) => {
+      variables[`folder${index}`] = `${commitSha}:${folder}`;
+    });
+    const query = `query StagecoachFolders($owner: String!, $name: String!${folders.map((_, index) => `, $folder${index}: String!`).join("")}) {
+      repository(owner: $owner, name: $name) { ${fields} }
+    }`;
+    const response = ObjectsResponse.parse(await this.#octokit.graphql(query, variables));
+    folders.forEach((folder, index) => {
+      result.set(folder, response.repository[folderAlias(index)]?.oid);
+    });
+    return result;
+  }
+
+  async readTree(treeSha: string): Promise<readonly TreeEntry[]> {
+    const cached = this.#cache.tree(treeSha);
+    if (cached !== undefined) return cached;
+    const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      tree_sha: treeSha,
+      recursive: "1",
+    });
+    const tree = TreeResponse.parse(data);
+    if (tree.truncated)
+      throw new Error(`tree ${treeSha} of ${this.id.owner}/${this.id.name} is too large for one read`);
+    const entries = tree.tree
+      .filter((entry) => entry.type === "blob")
+      .map(({ path, sha, mode }) => ({ path, sha, mode }));
+    this.#cache.setTree(treeSha, entries);
+    return entries;
+  }
+
+  async readBlob(sha: string): Promise<string> {
+    const cached = this.#cache.blob(sha);
+    if (cached !== undefined) return cached;
+    const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      file_sha: sha,
+    });
+    const blob = BlobResponse.parse(data);
+    const text =
+      blob.encoding === "base64" ? Buffer.from(blob.content, "base64").toString("utf8") : blob.content;
+    this.#cache.setBlob(sha, text);
+    return text;
+  }
+
+  async createCommit(options: {
+    parent: string;
+    baseTree: string;
+    files: readonly FileWrite[];
+    message: string;
+  }): Promise<string> {
+    const { data: tree } = await this.#octokit.request("POST /repos/{owner}/{repo}/git/trees", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      base_tree: options.baseTree,
+      tree: options.files.map((file) =>
+        file.content === null
+          ? { path: file.path, mode: "100644" as const, type: "blob" as const, sha: null }
+          : {
+              path: file.path,
+              mode: (file.mode ?? "100644") as "100644" | "100755",
+              type: "blob" as const,
+              content: file.content,
+            },
+      ),
+    });
+    const { data: commit } = await this.#octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      message: options.message,
+      tree: ShaResponse.parse(tree).sha,
+      parents: [options.parent],
+    });
+    return ShaResponse.parse(commit).sha;
+  }
+
+  async createBranch(name: string, sha: string): Promise<"created" | "exists"> {
+    try {
+      await this.#octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+        owner: this.id.owner,
+        repo: this.id.name,
+        ref: `refs/heads/${name}`,
+        sha,
+      });
+      return "created";
+    } catch (error) {
+      if (statusOf(error) === 422) return "exists";
+      throw error;
+    }
+  }
+
+  async moveBranch(name: string, from: string, to: string): Promise<"moved" | "conflict"> {
+    const repositoryId = await this.#repositoryId();
+    try {
+      UpdateRefsResponse.parse(
+        await this.#octokit.graphql(
+          `mutation StagecoachMoveBranch($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }`,
+          {
+            input: {
+              repositoryId,
+              refUpdates: [{ name: `refs/heads/${name}`, beforeOid: from, afterOid: to, force: true }],
+            },
+          },
+        ),
+      );
+      return "moved";
+    } catch (error) {
+      // GitHub answers a stale beforeOid with a GraphQL error: someone else moved the branch first.
+      if (isGraphqlError(error)) return "conflict";
+      throw error;
+    }
+  }
+
+  async createPull(options: {
+    branch: string;
+    base: string;
+    title: string;
+    body: string;
+    labels: readonly string[];
+  }): Promise<{ number: number; url: string }> {
+    const { data } = await this.#octokit.request("POST /repos/{owner}/{repo}/pulls", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      head: options.branch,
+      base: options.base,
+      title: options.title,
+      body: options.body,
+      maintainer_can_modify: true,
+    });
+    const pull = PullCreated.parse(data);
+    if (options.labels.length > 0) await this.addLabels(pull.number, options.labels);
+    return { number: pull.number, url: pull.html_url };
+  }
+
+  async updatePull(
+    number: number,
+    changes: { title?: string; body?: string; state?: "open" | "closed" },
+  ): Promise<void> {
+    await this.#octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      pull_number: number,
+      ...changes,
+    });
+  }
+
+  async addLabels(number: number, labels: readonly string[]): Promise<void> {
+    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      issue_number: number,
+      labels: [...labels],
+    });
+  }
+
+  async comment(number: number, body: string): Promise<void> {
+    await this.#octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      issue_number: number,
+      body,
+    });
+  }
+
+  #repositoryNodeId: string | undefined;
+
+  /** Remembered from `readHead` (always called first); fetched only when a caller skipped it. */
+  async #repositoryId(): Promise<string> {
+    if (this.#repositoryNodeId !== undefined) return this.#repositoryNodeId;
+    const response = z
+      .object({ repository: z.object({ id: z.string() }) })
+      .parse(
+        await this.#octokit.graphql(
+          `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }`,
+          { owner: this.id.owner, name: this.id.name },
+        ),
+      );
+    this.#repositoryNodeId = response.repository.id;
+    return response.repository.id;
+  }
+}
+
+function toPullSummary(node: z.output<typeof PullNode>): PullSummary {
+  const state: PullState = node.state === "OPEN" ? "open" : node.state === "MERGED" ? "merged" : "closed";
+  return {
+    number: node.number,
+    state,
+    title: node.title,
+    body: node.body,
+    url: node.url,
+    headRef: node.headRefName,
+    headSha: node.headRefOid,
+    baseRef: node.baseRefName,
+    author: node.author?.login ?? "ghost",
+    ...(node.mergedAt !== null && { mergedAt: node.mergedAt }),
+    ...(node.mergedBy !== null && { mergedBy: node.mergedBy.login }),
+    labels: node.labels?.nodes.map((label) => label.name) ?? [],
+  };
+}
+
+export function statusOf(error: unknown): number | undefined {
+  if (error !== null && typeof error === "object" && "status" in error && typeof error.status === "number")
+    return error.status;
+  return undefined;
+}
+
+function isGraphqlError(error: unknown): boolean {
+  return error instanceof Error && error.name === "GraphqlResponseError";
+}

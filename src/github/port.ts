@@ -1,0 +1,94 @@
+/**
+ * What the use cases need from GitHub, for one repository. The Octokit adapter implements it; the use
+ * cases know nothing else of GitHub. Every method is one or two API requests; reads by SHA are cached.
+ */
+
+export interface RepoId {
+  readonly owner: string;
+  readonly name: string;
+}
+
+export type PullState = "open" | "closed" | "merged";
+
+export interface PullSummary {
+  readonly number: number;
+  readonly state: PullState;
+  readonly title: string;
+  readonly body: string;
+  readonly url: string;
+  readonly headRef: string;
+  readonly headSha: string;
+  readonly baseRef: string;
+  readonly author: string;
+  readonly mergedAt?: string;
+  readonly mergedBy?: string;
+  readonly labels: readonly string[];
+}
+
+/** The default branch at one commit, plus what one branch and its PRs look like now: one read. */
+export interface HeadState {
+  readonly repositoryId: string;
+  readonly defaultBranch: string;
+  readonly commitSha: string;
+  readonly treeSha: string;
+  /** `.github/stagecoach.yml` at that commit, when present. */
+  readonly config?: { readonly sha: string; readonly text: string };
+  /** Tree SHA of each requested folder at that commit (undefined when the folder does not exist). */
+  readonly folders: ReadonlyMap<string, string | undefined>;
+  /** The requested branch's head commit, when the branch exists. */
+  readonly branch?: { readonly sha: string; readonly message: string; readonly parents: readonly string[] };
+  /** PRs whose head is the requested branch in this repository, newest first, any state. */
+  readonly pulls: readonly PullSummary[];
+}
+
+export interface TreeEntry {
+  /** Path relative to the tree that was read. */
+  readonly path: string;
+  readonly sha: string;
+  readonly mode: string;
+}
+
+export interface FileWrite {
+  readonly path: string;
+  /** New text, or null to delete the file. */
+  readonly content: string | null;
+  readonly mode?: string;
+}
+
+export interface GitHubRepo {
+  readonly id: RepoId;
+  readHead(options: { readonly branch?: string; readonly folders: readonly string[] }): Promise<HeadState>;
+  /** Tree SHAs of folders at a commit (when the config changed and the folders are new). */
+  readFolders(
+    commitSha: string,
+    folders: readonly string[],
+  ): Promise<ReadonlyMap<string, string | undefined>>;
+  /** Every file below a tree, recursively (content-addressed: cached forever). */
+  readTree(treeSha: string): Promise<readonly TreeEntry[]>;
+  /** A blob's text (content-addressed: cached forever). */
+  readBlob(sha: string): Promise<string>;
+  /** A commit on `parent` whose tree is `baseTree` with `files` written. */
+  createCommit(options: {
+    readonly parent: string;
+    readonly baseTree: string;
+    readonly files: readonly FileWrite[];
+    readonly message: string;
+  }): Promise<string>;
+  /** Creates a branch; "exists" when somebody created it first. */
+  createBranch(name: string, sha: string): Promise<"created" | "exists">;
+  /** Compare-and-swap: moves a branch from `from` to `to` (any history), or "conflict" if it moved. */
+  moveBranch(name: string, from: string, to: string): Promise<"moved" | "conflict">;
+  createPull(options: {
+    readonly branch: string;
+    readonly base: string;
+    readonly title: string;
+    readonly body: string;
+    readonly labels: readonly string[];
+  }): Promise<{ number: number; url: string }>;
+  updatePull(
+    number: number,
+    changes: { readonly title?: string; readonly body?: string; readonly state?: "open" | "closed" },
+  ): Promise<void>;
+  addLabels(number: number, labels: readonly string[]): Promise<void>;
+  comment(number: number, body: string): Promise<void>;
+}

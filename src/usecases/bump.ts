@@ -1,0 +1,317 @@
+import type { Config } from "../config/schema.js";
+import { environmentFolder, planBump, type BumpPlan } from "../core/bump.js";
+import { ConfigError } from "../core/errors.js";
+import { normaliseImageName } from "../core/image-ref.js";
+import { parseMetadata } from "../core/metadata.js";
+import { bumpBranch, renderBumpPullRequest, type ChangeSource } from "../core/render-bump.js";
+import { compareTags, type Candidate } from "../core/tag-policy.js";
+import { parseTrailers, type ProposedVersion } from "../core/trailers.js";
+import type { GitHubRepo, HeadState, PullSummary, TreeEntry } from "../github/port.js";
+import type { ConfigCache } from "./config-cache.js";
+import type { Log } from "./log.js";
+
+export interface BumpRequest {
+  readonly environment: string;
+  readonly app: string;
+  readonly candidate: Candidate;
+  readonly source: ChangeSource;
+}
+
+export type BumpOutcome =
+  | { readonly kind: "opened" | "updated"; readonly pull: number; readonly plan: BumpPlan }
+  | { readonly kind: "repaired"; readonly pull: number }
+  | { readonly kind: "skipped"; readonly reason: string };
+
+export interface BumpDeps {
+  readonly configs: ConfigCache;
+  readonly log: Log;
+}
+
+const MAX_ATTEMPTS = 6;
+const YAML_FILE = /\.ya?ml$|(?:^|\/)Kustomization$/i;
+
+/**
+ * Brings one (environment, app) to a candidate version through its bump PR: one branch, one PR, a fresh
+ * commit on the current default branch. Idempotent: the same request twice, or two replicas at once,
+ * end with one open PR at the newest version. The branch moves only by compare-and-swap; on conflict
+ * everything is read again and planned again.
+ */
+export async function runBump(repo: GitHubRepo, request: BumpRequest, deps: BumpDeps): Promise<BumpOutcome> {
+  const repoName = `${repo.id.owner}/${repo.id.name}`;
+  const fields = { repo: repoName, env: request.environment, app: request.app, tag: request.candidate.tag };
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const outcome = await attemptBump(repo, request, deps);
+    if (outcome !== "conflict") {
+      deps.log.info(
+        {
+          ...fields,
+          outcome: outcome.kind,
+          ...("pull" in outcome && { pull: outcome.pull }),
+          ...("reason" in outcome && { reason: outcome.reason }),
+        },
+        "bump finished",
+      );
+      return outcome;
+    }
+    deps.log.info({ ...fields, attempt }, "bump branch moved under us; reading again");
+  }
+  throw new Error(
+    `bump of ${request.app} in ${repoName}/${request.environment} kept conflicting after ${MAX_ATTEMPTS} attempts`,
+  );
+}
+
+async function attemptBump(
+  repo: GitHubRepo,
+  request: BumpRequest,
+  deps: BumpDeps,
+): Promise<BumpOutcome | "conflict"> {
+  const repoName = `${repo.id.owner}/${repo.id.name}`;
+  const branch = bumpBranch(request.environment, request.app);
+  const head = await repo.readHead({ branch, folders: deps.configs.folders(repoName) });
+  if (head.config === undefined)
+    return { kind: "skipped", reason: "the repository has no .github/stagecoach.yml" };
+  let config: Config;
+  try {
+    config = deps.configs.parse(head.config.sha, head.config.text);
+  } catch (error) {
+    if (error instanceof ConfigError)
+      return {
+        kind: "skipped",
+        reason: `the config is invalid: ${error.problems[0]?.message ?? error.message}`,
+      };
+    throw error;
+  }
+  deps.configs.rememberFolders(repoName, config);
+  const app = config.apps[request.app];
+  const environment = config.environments[request.environment];
+  if (app === undefined || environment === undefined) {
+    return {
+      kind: "skipped",
+      reason: `the config no longer has app ${request.app} or environment ${request.environment}`,
+    };
+  }
+
+  const candidate = request.candidate;
+  const proposed = currentProposal(head, request);
+  const openPull = head.pulls.find((pull) => pull.state === "open" && pull.headRef === branch);
+  if (
+    proposed !== undefined &&
+    openPull !== undefined &&
+    !isNewer(config, request.app, candidate, proposed)
+  ) {
+    // The branch already proposes this version or a newer one: at most the PR body needs repairing.
+    return repairBody(repo, config, head, openPull, proposed, request, deps);
+  }
+  const declined = head.pulls.find(
+    (pull) => pull.state === "closed" && sameVersion(pullVersion(pull, request.app), candidate),
+  );
+  if (declined !== undefined) {
+    return {
+      kind: "skipped",
+      reason: `a person closed PR #${declined.number} for ${candidate.tag}; it is not reopened`,
+    };
+  }
+
+  const plan = planBump({
+    config,
+    environment: request.environment,
+    app: request.app,
+    candidate,
+    files: await readEnvironment(repo, config, head, request.environment),
+  });
+  if (plan.files.length === 0) return { kind: "skipped", reason: plan.noChangeReason ?? "nothing to change" };
+
+  const superseded = openPull === undefined ? [] : supersededVersions(openPull, request.app);
+  const content = renderBumpPullRequest(config, plan, request.source, superseded);
+  const modes = new Map(
+    (await readEnvironmentTree(repo, config, head, request.environment)).map((entry) => [
+      entry.path,
+      entry.mode,
+    ]),
+  );
+  const commit = await repo.createCommit({
+    parent: head.commitSha,
+    baseTree: head.treeSha,
+    message: content.commitMessage,
+    files: plan.files.map((file) => ({
+      path: file.path,
+      content: file.after,
+      ...withMode(modes.get(file.path)),
+    })),
+  });
+  const moved =
+    head.branch === undefined
+      ? await repo.createBranch(branch, commit)
+      : await repo.moveBranch(branch, head.branch.sha, commit);
+  if (moved === "exists" || moved === "conflict") return "conflict";
+
+  if (openPull !== undefined) {
+    await repo.updatePull(openPull.number, { title: content.title, body: content.body });
+    return { kind: "updated", pull: openPull.number, plan };
+  }
+  try {
+    const created = await repo.createPull({
+      branch,
+      base: head.defaultBranch,
+      title: content.title,
+      body: content.body,
+      labels: content.labels,
+    });
+    return { kind: "opened", pull: created.number, plan };
+  } catch (error) {
+    // Another replica opened the PR for this branch between our read and now: read again.
+    if (isStatus(error, 422)) return "conflict";
+    throw error;
+  }
+}
+
+/** What the bump branch proposes now, from its head commit's trailers (undefined: no usable branch). */
+function currentProposal(head: HeadState, request: BumpRequest): ProposedVersion | undefined {
+  if (head.branch === undefined) return undefined;
+  const proposal = parseTrailers(head.branch.message);
+  if (proposal?.kind !== "bump" || proposal.env !== request.environment) return undefined;
+  return proposal.versions.find((version) => version.app === request.app);
+}
+
+function isNewer(config: Config, app: string, candidate: Candidate, proposed: ProposedVersion): boolean {
+  const appConfig = config.apps[app];
+  if (appConfig === undefined) return false;
+  if (candidate.tag === proposed.tag)
+    return candidate.digest !== undefined && candidate.digest !== proposed.digest;
+  const order = compareTags(appConfig, candidate.tag, proposed.tag);
+  return order === undefined || order > 0;
+}
+
+function sameVersion(version: ProposedVersion | undefined, candidate: Candidate): boolean {
+  return (
+    version !== undefined &&
+    version.tag === candidate.tag &&
+    (version.digest ?? "") === (candidate.digest ?? "")
+  );
+}
+
+function pullVersion(pull: PullSummary, app: string): ProposedVersion | undefined {
+  const metadata = parseMetadata(pull.body);
+  if (metadata?.kind !== "bump") return undefined;
+  const version = metadata.versions.find((candidate) => candidate.app === app);
+  if (version === undefined) return undefined;
+  return {
+    app: version.app,
+    tag: version.tag,
+    ...(version.digest !== undefined && { digest: version.digest }),
+  };
+}
+
+function supersededVersions(pull: PullSummary, app: string): string[] {
+  const metadata = parseMetadata(pull.body);
+  const previous = metadata?.versions.find((version) => version.app === app)?.tag;
+  return [...(metadata?.superseded ?? []), ...(previous === undefined ? [] : [previous])];
+}
+
+/**
+ * The branch is right and the PR body may lag (a replica died between moving the branch and editing the
+ * PR): re-render the body from the branch's version so the PR says what it carries.
+ */
+async function repairBody(
+  repo: GitHubRepo,
+  config: Config,
+  head: HeadState,
+  pull: PullSummary,
+  proposed: ProposedVersion,
+  request: BumpRequest,
+  deps: BumpDeps,
+): Promise<BumpOutcome> {
+  const shown = pullVersion(pull, request.app);
+  if (
+    shown !== undefined &&
+    sameVersion(shown, {
+      tag: proposed.tag,
+      ...(proposed.digest !== undefined && { digest: proposed.digest }),
+    })
+  ) {
+    return { kind: "skipped", reason: `PR #${pull.number} already proposes ${proposed.tag}` };
+  }
+  const candidate: Candidate = {
+    tag: proposed.tag,
+    ...(proposed.digest !== undefined && { digest: proposed.digest }),
+  };
+  const base = await readEnvironment(repo, config, head, request.environment);
+  const plan = planBump({
+    config,
+    environment: request.environment,
+    app: request.app,
+    candidate,
+    files: base,
+  });
+  if (plan.files.length === 0)
+    return {
+      kind: "skipped",
+      reason: `PR #${pull.number} proposes ${proposed.tag}, which ${request.environment} already runs`,
+    };
+  const source = shown?.tag === proposed.tag ? request.source : { event: "repair" };
+  const content = renderBumpPullRequest(config, plan, source, supersededVersions(pull, request.app));
+  await repo.updatePull(pull.number, { title: content.title, body: content.body });
+  deps.log.info({ pull: pull.number, tag: proposed.tag }, "bump PR body repaired to match its branch");
+  return { kind: "repaired", pull: pull.number };
+}
+
+async function readEnvironmentTree(
+  repo: GitHubRepo,
+  config: Config,
+  head: HeadState,
+  environment: string,
+): Promise<TreeEntry[]> {
+  const folder = environmentFolder(config, environment);
+  let treeSha = head.folders.get(folder);
+  if (!head.folders.has(folder)) treeSha = (await repo.readFolders(head.commitSha, [folder])).get(folder);
+  if (treeSha === undefined) return [];
+  return (await repo.readTree(treeSha)).map((entry) => ({ ...entry, path: `${folder}/${entry.path}` }));
+}
+
+/** The YAML files of one environment folder at the head commit: tree and blobs, cached by SHA. */
+async function readEnvironment(
+  repo: GitHubRepo,
+  config: Config,
+  head: HeadState,
+  environment: string,
+): Promise<Map<string, string>> {
+  const entries = (await readEnvironmentTree(repo, config, head, environment)).filter((entry) =>
+    YAML_FILE.test(entry.path),
+  );
+  const files = new Map<string, string>();
+  await Promise.all(
+    entries.map(async (entry) => {
+      files.set(entry.path, await repo.readBlob(entry.sha));
+    }),
+  );
+  return files;
+}
+
+function withMode(mode: string | undefined): { mode?: string } {
+  return mode === undefined ? {} : { mode };
+}
+
+function isStatus(error: unknown, status: number): boolean {
+  return error !== null && typeof error === "object" && "status" in error && error.status === status;
+}
+
+/** The apps of a config whose image is `image` (canonical), with the environments a new version enters. */
+export function appsForImage(config: Config, image: string): { app: string; environments: string[] }[] {
+  const entries: { app: string; environments: string[] }[] = [];
+  for (const [name, app] of Object.entries(config.apps)) {
+    let canonical: string;
+    try {
+      canonical = normaliseImageName(app.image);
+    } catch {
+      continue;
+    }
+    if (canonical !== image) continue;
+    entries.push({
+      app: name,
+      environments: Object.entries(config.environments)
+        .filter(([, env]) => env.from === undefined)
+        .map(([env]) => env),
+    });
+  }
+  return entries;
+}
