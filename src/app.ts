@@ -2,7 +2,10 @@ import type { ApplicationFunction, Probot } from "probot";
 import { appInstallations, installationRepositories, readConfigs } from "./github/installation.js";
 import { ObjectCache, OctokitRepo } from "./github/octokit-repo.js";
 import { onImagePublished, type Publish } from "./handlers/image-published.js";
+import { onCheckCompleted, onStatus, type MergeIfReady } from "./handlers/checks-completed.js";
 import { onInstallationRepositories, onPush } from "./handlers/config-changed.js";
+import type { RepoId } from "./github/port.js";
+import { tryAutoMerge } from "./usecases/auto-merge.js";
 import { createRegistryHandler } from "./intake/index.js";
 import type { Settings } from "./settings.js";
 import { runBump } from "./usecases/bump.js";
@@ -17,6 +20,11 @@ export interface StagecoachOptions extends Settings {
 }
 
 const INSTALLATIONS_TTL_MS = 10 * 60 * 1000;
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
 
 /**
  * The Probot app: builds the services once, then wires each webhook (and the registry endpoint) to its
@@ -50,9 +58,23 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       prefer: preferNewer,
       run: async (_key, job) => {
         const repo = new OctokitRepo(await probot.auth(job.installationId), job.repo, objects);
-        await runBump(repo, job.request, { configs, log });
+        const outcome = await runBump(repo, job.request, { configs, log });
+        if ((outcome.kind === "opened" || outcome.kind === "updated") && outcome.autoMerge) {
+          await tryAutoMerge(repo, outcome.pull, { configs, log, sleep });
+        }
       },
     });
+
+    const mergeIfReady: MergeIfReady = async (installationId, id, pulls) => {
+      const repo = new OctokitRepo(await probot.auth(installationId), id, objects);
+      for (const pull of pulls) await tryAutoMerge(repo, pull, { configs, log, sleep });
+    };
+    const pullsForCommit = async (
+      installationId: number,
+      id: RepoId,
+      sha: string,
+    ): Promise<readonly number[]> =>
+      new OctokitRepo(await probot.auth(installationId), id, objects).pullsForCommit(sha);
 
     const publish: Publish = async (installationIds, events) => {
       for (const event of events) await publishImage({ index, recent, bumps, log }, installationIds, event);
@@ -66,9 +88,17 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       return installations.ids;
     };
 
-    probot.on(["registry_package.published", "package.published", "repository_dispatch"], onImagePublished(publish));
+    probot.on(
+      ["registry_package.published", "package.published", "repository_dispatch"],
+      onImagePublished(publish),
+    );
     probot.on("push", onPush(index));
-    probot.on(["installation_repositories.added", "installation_repositories.removed"], onInstallationRepositories(index));
+    probot.on(["check_suite.completed", "check_run.completed"], onCheckCompleted(mergeIfReady));
+    probot.on("status", onStatus(mergeIfReady, pullsForCommit));
+    probot.on(
+      ["installation_repositories.added", "installation_repositories.removed"],
+      onInstallationRepositories(index),
+    );
 
     addHandler(
       createRegistryHandler({

@@ -4,7 +4,11 @@ import { registrySecretsFromEnv, type RegistrySource } from "./intake/index.js";
 
 const Numbers = z.object({
   STAGECOACH_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(150),
-  STAGECOACH_INDEX_TTL_MS: z.coerce.number().int().min(1_000).default(10 * 60 * 1000),
+  STAGECOACH_INDEX_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(10 * 60 * 1000),
 });
 
 export interface Settings {
@@ -20,11 +24,14 @@ export interface Settings {
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
   const parsed = Numbers.safeParse({
     STAGECOACH_COALESCE_MS: env["STAGECOACH_COALESCE_MS"] === "" ? undefined : env["STAGECOACH_COALESCE_MS"],
-    STAGECOACH_INDEX_TTL_MS: env["STAGECOACH_INDEX_TTL_MS"] === "" ? undefined : env["STAGECOACH_INDEX_TTL_MS"],
+    STAGECOACH_INDEX_TTL_MS:
+      env["STAGECOACH_INDEX_TTL_MS"] === "" ? undefined : env["STAGECOACH_INDEX_TTL_MS"],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BadInput(`${String(issue?.path[0] ?? "setting")} ${issue?.message ?? "is invalid"}`, { cause: parsed.error });
+    throw new BadInput(`${String(issue?.path[0] ?? "setting")} ${issue?.message ?? "is invalid"}`, {
+      cause: parsed.error,
+    });
   }
   return {
     coalesceMs: parsed.data.STAGECOACH_COALESCE_MS,

@@ -11,7 +11,9 @@ export interface RepoConfigBlob {
 
 const RepositoriesPage = z.object({
   total_count: z.number(),
-  repositories: z.array(z.object({ name: z.string(), owner: z.object({ login: z.string() }), archived: z.boolean().optional() })),
+  repositories: z.array(
+    z.object({ name: z.string(), owner: z.object({ login: z.string() }), archived: z.boolean().optional() }),
+  ),
 });
 
 const ConfigObject = z.object({ oid: z.string(), text: z.string().nullable() }).nullable();
@@ -43,18 +45,26 @@ export async function readConfigs(octokit: Octokit, repos: readonly RepoId[]): P
       variables[`name${index}`] = repo.name;
       return `repo${index}: repository(owner: $owner${index}, name: $name${index}) { object(expression: $expression) { ... on Blob { oid text } } }`;
     });
-    const declarations = batch.map((_, index) => `$owner${index}: String!, $name${index}: String!`).join(", ");
+    const declarations = batch
+      .map((_, index) => `$owner${index}: String!, $name${index}: String!`)
+      .join(", ");
     const query = `query StagecoachConfigs($expression: String!, ${declarations}) { ${fields.join("\n")} }`;
     const response = ConfigsResponse.parse(await octokit.graphql(query, variables));
     batch.forEach((repo, index) => {
       const object = response[`repo${index}`]?.object ?? null;
-      results.push(object === null || object.text === null ? { repo } : { repo, config: { sha: object.oid, text: object.text } });
+      results.push(
+        object === null || object.text === null
+          ? { repo }
+          : { repo, config: { sha: object.oid, text: object.text } },
+      );
     });
   }
   return results;
 }
 
-const InstallationsPage = z.array(z.object({ id: z.number(), suspended_at: z.string().nullable().optional() }));
+const InstallationsPage = z.array(
+  z.object({ id: z.number(), suspended_at: z.string().nullable().optional() }),
+);
 
 /** Every active installation of the app (authenticated as the app itself). */
 export async function appInstallations(appOctokit: Octokit): Promise<number[]> {
@@ -62,7 +72,9 @@ export async function appInstallations(appOctokit: Octokit): Promise<number[]> {
   for (let page = 1; ; page++) {
     const { data } = await appOctokit.request("GET /app/installations", { per_page: 100, page });
     const parsed = InstallationsPage.parse(data);
-    for (const installation of parsed) if (installation.suspended_at === null || installation.suspended_at === undefined) ids.push(installation.id);
+    for (const installation of parsed)
+      if (installation.suspended_at === null || installation.suspended_at === undefined)
+        ids.push(installation.id);
     if (parsed.length < 100) return ids;
   }
 }

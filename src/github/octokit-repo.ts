@@ -2,7 +2,17 @@ import { LRUCache } from "lru-cache";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { CONFIG_PATH } from "../config/parse.js";
-import type { FileWrite, GitHubRepo, HeadState, PullState, PullSummary, RepoId, TreeEntry } from "./port.js";
+import type {
+  FileWrite,
+  GitHubRepo,
+  HeadState,
+  MergeMethod,
+  PullDetail,
+  PullState,
+  PullSummary,
+  RepoId,
+  TreeEntry,
+} from "./port.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -55,6 +65,9 @@ const TreeFile = z.object({ oid: z.string(), type: z.string() }).nullable();
 const HeadResponse = z.object({
   repository: z.object({
     id: z.string(),
+    squashMergeAllowed: z.boolean(),
+    mergeCommitAllowed: z.boolean(),
+    rebaseMergeAllowed: z.boolean(),
     defaultBranchRef: z.object({
       name: z.string(),
       target: z
@@ -89,6 +102,23 @@ const TreeResponse = z.object({
   sha: z.string(),
   truncated: z.boolean(),
   tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() })),
+});
+
+const RestPull = z.object({
+  number: z.number(),
+  state: z.enum(["open", "closed"]),
+  merged: z.boolean(),
+  draft: z.boolean().optional(),
+  title: z.string(),
+  body: z.string().nullable(),
+  html_url: z.string(),
+  head: z.object({ ref: z.string(), sha: z.string() }),
+  base: z.object({ ref: z.string() }),
+  user: z.object({ login: z.string() }).nullable(),
+  merged_at: z.string().nullable(),
+  merged_by: z.object({ login: z.string() }).nullable().optional(),
+  labels: z.array(z.object({ name: z.string() })),
+  mergeable_state: z.string().optional(),
 });
 
 const BlobResponse = z.object({ content: z.string(), encoding: z.string() });
@@ -136,6 +166,7 @@ export class OctokitRepo implements GitHubRepo {
     const query = `query StagecoachHead($owner: String!, $name: String!, $config: String!${options.branch === undefined ? "" : ", $branch: String!, $qualifiedBranch: String!"}${folderVariables}) {
       repository(owner: $owner, name: $name) {
         id
+        squashMergeAllowed mergeCommitAllowed rebaseMergeAllowed
         defaultBranchRef {
           name
           target {
@@ -172,8 +203,13 @@ export class OctokitRepo implements GitHubRepo {
     });
     const config = target.config;
     const text = config?.object?.text ?? undefined;
+    const mergeMethods: MergeMethod[] = [];
+    if (repository.squashMergeAllowed) mergeMethods.push("squash");
+    if (repository.mergeCommitAllowed) mergeMethods.push("merge");
+    if (repository.rebaseMergeAllowed) mergeMethods.push("rebase");
     return {
       repositoryId: repository.id,
+      mergeMethods,
       defaultBranch: repository.defaultBranchRef.name,
       commitSha: target.oid,
       treeSha: target.tree.oid,
@@ -370,6 +406,66 @@ export class OctokitRepo implements GitHubRepo {
       issue_number: number,
       body,
     });
+  }
+
+  async getPull(number: number): Promise<PullDetail> {
+    const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      pull_number: number,
+    });
+    const pull = RestPull.parse(data);
+    return {
+      number: pull.number,
+      state: pull.merged ? "merged" : pull.state,
+      title: pull.title,
+      body: pull.body ?? "",
+      url: pull.html_url,
+      headRef: pull.head.ref,
+      headSha: pull.head.sha,
+      baseRef: pull.base.ref,
+      author: pull.user?.login ?? "ghost",
+      ...(pull.merged_at !== null && { mergedAt: pull.merged_at }),
+      ...(pull.merged_by !== null && pull.merged_by !== undefined && { mergedBy: pull.merged_by.login }),
+      labels: pull.labels.map((label) => label.name),
+      draft: pull.draft ?? false,
+      mergeableState: pull.mergeable_state ?? "unknown",
+    };
+  }
+
+  async pullsForCommit(sha: string): Promise<readonly number[]> {
+    const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      commit_sha: sha,
+    });
+    return z
+      .array(z.object({ number: z.number(), state: z.string() }))
+      .parse(data)
+      .filter((pull) => pull.state === "open")
+      .map((pull) => pull.number);
+  }
+
+  async mergePull(
+    number: number,
+    sha: string,
+    method: MergeMethod,
+  ): Promise<"merged" | "not-mergeable" | "head-moved"> {
+    try {
+      await this.#octokit.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+        owner: this.id.owner,
+        repo: this.id.name,
+        pull_number: number,
+        sha,
+        merge_method: method,
+      });
+      return "merged";
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409) return "head-moved";
+      if (status === 405 || status === 422) return "not-mergeable";
+      throw error;
+    }
   }
 
   #repositoryNodeId: string | undefined;

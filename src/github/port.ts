@@ -28,6 +28,8 @@ export interface PullSummary {
 /** The default branch at one commit, plus what one branch and its PRs look like now: one read. */
 export interface HeadState {
   readonly repositoryId: string;
+  /** Merge methods the repository allows, in Stagecoach's order of preference. */
+  readonly mergeMethods: readonly MergeMethod[];
   readonly defaultBranch: string;
   readonly commitSha: string;
   readonly treeSha: string;
@@ -54,6 +56,15 @@ export interface FileWrite {
   readonly content: string | null;
   readonly mode?: string;
 }
+
+/** A PR as GET /pulls/{n} shows it, for deciding whether it may merge. */
+export interface PullDetail extends PullSummary {
+  readonly draft: boolean;
+  /** GitHub's verdict: clean, unstable, blocked, behind, dirty, draft, has_hooks or unknown (computing). */
+  readonly mergeableState: string;
+}
+
+export type MergeMethod = "squash" | "merge" | "rebase";
 
 export interface GitHubRepo {
   readonly id: RepoId;
@@ -91,4 +102,13 @@ export interface GitHubRepo {
   ): Promise<void>;
   addLabels(number: number, labels: readonly string[]): Promise<void>;
   comment(number: number, body: string): Promise<void>;
+  getPull(number: number): Promise<PullDetail>;
+  /** Open PRs whose head is this commit. */
+  pullsForCommit(sha: string): Promise<readonly number[]>;
+  /** Merges only if the head is still `sha`; GitHub enforces branch protection. */
+  mergePull(
+    number: number,
+    sha: string,
+    method: MergeMethod,
+  ): Promise<"merged" | "not-mergeable" | "head-moved">;
 }

@@ -10,7 +10,8 @@ export function onPush(index: ConfigIndex) {
   return async (context: Context<"push">): Promise<void> => {
     const { payload } = context;
     const installationId = payload.installation?.id;
-    if (installationId === undefined || payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
+    if (installationId === undefined || payload.ref !== `refs/heads/${payload.repository.default_branch}`)
+      return;
     const touched = payload.commits.some((commit) =>
       [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].includes(CONFIG_PATH),
     );

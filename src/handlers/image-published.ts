@@ -3,7 +3,10 @@ import { BadInput } from "../core/errors.js";
 import { parseGitHubPackageEvent, parseRepositoryDispatch, type IntakeResult } from "../intake/index.js";
 import type { ImagePublished } from "../intake/index.js";
 
-export type Publish = (installationIds: readonly number[], events: readonly ImagePublished[]) => Promise<void>;
+export type Publish = (
+  installationIds: readonly number[],
+  events: readonly ImagePublished[],
+) => Promise<void>;
 
 type ImageEventName = "registry_package.published" | "package.published" | "repository_dispatch";
 
@@ -19,7 +22,10 @@ export function onImagePublished(publish: Publish) {
     if (installationId === undefined) return;
     let result: IntakeResult;
     try {
-      result = context.name === "repository_dispatch" ? parseRepositoryDispatch(context.payload, context.id) : parseGitHubPackageEvent(context.payload, context.id);
+      result =
+        context.name === "repository_dispatch"
+          ? parseRepositoryDispatch(context.payload, context.id)
+          : parseGitHubPackageEvent(context.payload, context.id);
     } catch (error) {
       if (!(error instanceof BadInput)) throw error;
       context.log.warn({ event: context.name, reason: error.message }, "malformed image event ignored");

@@ -18,7 +18,12 @@ export interface BumpRequest {
 }
 
 export type BumpOutcome =
-  | { readonly kind: "opened" | "updated"; readonly pull: number; readonly plan: BumpPlan }
+  | {
+      readonly kind: "opened" | "updated";
+      readonly pull: number;
+      readonly plan: BumpPlan;
+      readonly autoMerge: boolean;
+    }
   | { readonly kind: "repaired"; readonly pull: number }
   | { readonly kind: "skipped"; readonly reason: string };
 
@@ -147,7 +152,7 @@ async function attemptBump(
 
   if (openPull !== undefined) {
     await repo.updatePull(openPull.number, { title: content.title, body: content.body });
-    return { kind: "updated", pull: openPull.number, plan };
+    return { kind: "updated", pull: openPull.number, plan, autoMerge: environment.autoMerge };
   }
   try {
     const created = await repo.createPull({
@@ -157,7 +162,7 @@ async function attemptBump(
       body: content.body,
       labels: content.labels,
     });
-    return { kind: "opened", pull: created.number, plan };
+    return { kind: "opened", pull: created.number, plan, autoMerge: environment.autoMerge };
   } catch (error) {
     // Another replica opened the PR for this branch between our read and now: read again.
     if (isStatus(error, 422)) return "conflict";

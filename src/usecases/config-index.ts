@@ -58,10 +58,14 @@ export class ConfigIndex {
         config = this.#deps.configs.parse(blob.config.sha, blob.config.text);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        this.#deps.log.warn({ repo: key(blob.repo), problems: error.problems.length }, "config is invalid; repository skipped for routing");
+        this.#deps.log.warn(
+          { repo: key(blob.repo), problems: error.problems.length },
+          "config is invalid; repository skipped for routing",
+        );
         continue;
       }
-      for (const match of appsForImage(config, image)) routes.push({ repo: blob.repo, app: match.app, config, environments: match.environments });
+      for (const match of appsForImage(config, image))
+        routes.push({ repo: blob.repo, app: match.app, config, environments: match.environments });
     }
     return routes;
   }
@@ -103,7 +107,14 @@ export class ConfigIndex {
 
   async #load(installationId: number): Promise<Entry> {
     const blobs = await this.#deps.readAll(installationId);
-    this.#deps.log.info({ installationId, repositories: blobs.length, configs: blobs.filter((blob) => blob.config !== undefined).length }, "config index loaded");
+    this.#deps.log.info(
+      {
+        installationId,
+        repositories: blobs.length,
+        configs: blobs.filter((blob) => blob.config !== undefined).length,
+      },
+      "config index loaded",
+    );
     return { loadedAt: this.#deps.now(), repos: new Map(blobs.map((blob) => [key(blob.repo), blob])) };
   }
 }

@@ -23,14 +23,19 @@ export interface PublishDeps {
   readonly log: Log;
 }
 
-export type PublishOutcome = { readonly kind: "duplicate" } | { readonly kind: "routed"; readonly jobs: number };
+export type PublishOutcome =
+  { readonly kind: "duplicate" } | { readonly kind: "routed"; readonly jobs: number };
 
 /**
  * One image version was published: find every (config repo, first environment) whose config declares
  * the image, and bring each to the version through its bump PR. Duplicate events (a redelivery, or the
  * same image, tag and digest again) do nothing the second time.
  */
-export async function publishImage(deps: PublishDeps, installationIds: readonly number[], event: ImagePublished): Promise<PublishOutcome> {
+export async function publishImage(
+  deps: PublishDeps,
+  installationIds: readonly number[],
+  event: ImagePublished,
+): Promise<PublishOutcome> {
   const fields = { image: event.image, tag: event.tag, source: event.source, deliveryId: event.deliveryId };
   const keys = [`delivery:${event.deliveryId}`, `image:${event.image}:${event.tag}@${event.digest ?? ""}`];
   if (deps.recent.seen(...keys)) {
@@ -38,7 +43,10 @@ export async function publishImage(deps: PublishDeps, installationIds: readonly 
     return { kind: "duplicate" };
   }
   try {
-    const candidate: Candidate = { tag: event.tag, ...(event.digest !== undefined && { digest: event.digest }) };
+    const candidate: Candidate = {
+      tag: event.tag,
+      ...(event.digest !== undefined && { digest: event.digest }),
+    };
     const source: ChangeSource = {
       event: event.source,
       ...(event.sourceRepo !== undefined && { repo: event.sourceRepo }),
@@ -52,16 +60,32 @@ export async function publishImage(deps: PublishDeps, installationIds: readonly 
         if (appConfig === undefined) continue;
         const accepted = acceptTag(appConfig, candidate);
         if (!accepted.ok) {
-          deps.log.info({ ...fields, repo: `${route.repo.owner}/${route.repo.name}`, app: route.app, reason: accepted.reason }, "published tag refused by the tag policy");
+          deps.log.info(
+            {
+              ...fields,
+              repo: `${route.repo.owner}/${route.repo.name}`,
+              app: route.app,
+              reason: accepted.reason,
+            },
+            "published tag refused by the tag policy",
+          );
           continue;
         }
         for (const environment of route.environments) {
           if (event.env !== undefined && event.env !== environment) continue;
-          const job: BumpJob = { installationId, repo: route.repo, appConfig, request: { environment, app: route.app, candidate, source } };
+          const job: BumpJob = {
+            installationId,
+            repo: route.repo,
+            appConfig,
+            request: { environment, app: route.app, candidate, source },
+          };
           jobs.push(deps.bumps.submit(jobKey(job), job));
         }
         if (event.env !== undefined && !route.environments.includes(event.env)) {
-          deps.log.warn({ ...fields, env: event.env, entry: route.environments }, "image events enter at first environments only; use /promote for the others");
+          deps.log.warn(
+            { ...fields, env: event.env, entry: route.environments },
+            "image events enter at first environments only; use /promote for the others",
+          );
         }
       }
     }
