@@ -15,8 +15,8 @@ type CheckEvent = "check_suite.completed" | "check_run.completed";
 export function onCheckCompleted(mergeIfReady: MergeIfReady) {
   return async (context: Context<CheckEvent>): Promise<void> => {
     const installationId = context.payload.installation?.id;
-    const owner = context.payload.repository.owner?.login;
-    if (installationId === undefined || owner === undefined) return;
+    const owner = context.payload.repository.owner.login;
+    if (installationId === undefined) return;
     const pulls =
       "check_suite" in context.payload
         ? context.payload.check_suite.pull_requests
@@ -38,8 +38,8 @@ export function onStatus(
 ) {
   return async (context: Context<"status">): Promise<void> => {
     const installationId = context.payload.installation?.id;
-    const owner = context.payload.repository.owner?.login;
-    if (installationId === undefined || owner === undefined || context.payload.state === "pending") return;
+    const owner = context.payload.repository.owner.login;
+    if (installationId === undefined || context.payload.state === "pending") return;
     if (!context.payload.branches.some((branch) => branch.name.startsWith("stagecoach/"))) return;
     const repo = { owner, name: context.payload.repository.name };
     const pulls = await pullsForCommit(installationId, repo, context.payload.sha);

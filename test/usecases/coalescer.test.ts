@@ -15,8 +15,9 @@ describe("Coalescer", () => {
     const coalescer = new Coalescer<number>({
       delayMs: 20,
       prefer: (a, b) => Math.max(a, b),
-      run: async (key, value) => {
+      run: (key, value) => {
         runs.push([key, value]);
+        return Promise.resolve();
       },
     });
     await Promise.all([3, 9, 1, 7].map((value) => coalescer.submit("api", value)));
@@ -28,8 +29,9 @@ describe("Coalescer", () => {
     const coalescer = new Coalescer<string>({
       delayMs: 5,
       prefer: (_a, b) => b,
-      run: async (key, value) => {
+      run: (key, value) => {
         runs.push(`${key}=${value}`);
+        return Promise.resolve();
       },
     });
     await Promise.all([coalescer.submit("api", "1"), coalescer.submit("web", "2")]);
@@ -67,9 +69,7 @@ describe("Coalescer", () => {
     const coalescer = new Coalescer<number>({
       delayMs: 5,
       prefer: (_a, b) => b,
-      run: async () => {
-        if (fail) throw new Error("GitHub is down");
-      },
+      run: () => (fail ? Promise.reject(new Error("GitHub is down")) : Promise.resolve()),
     });
     const results = await Promise.allSettled([coalescer.submit("api", 1), coalescer.submit("api", 2)]);
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
