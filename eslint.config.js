@@ -2,6 +2,8 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// ESLint loads its flat config through the default export.
+// eslint-disable-next-line no-restricted-syntax
 export default tseslint.config(
   { ignores: ["lib/", "node_modules/", "coverage/"] },
   eslint.configs.recommended,
@@ -27,15 +29,18 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["node:fs", "node:fs/*", "fs", "node:http", "node:https", "node:net"], message: "The pure core does no I/O." },
-            { group: ["probot", "@octokit/*", "octokit", "pino"], message: "The pure core knows nothing of GitHub or logging." },
+            {
+              group: ["node:fs", "node:fs/*", "fs", "node:http", "node:https", "node:net"],
+              message: "The pure core does no I/O.",
+            },
+            {
+              group: ["probot", "@octokit/*", "octokit", "pino"],
+              message: "The pure core knows nothing of GitHub or logging.",
+            },
           ],
         },
       ],
-      "no-restricted-properties": [
-        "error",
-        { object: "Date", property: "now", message: "Pass `now` in." },
-      ],
+      "no-restricted-properties": ["error", { object: "Date", property: "now", message: "Pass `now` in." }],
       "no-restricted-globals": ["error", { name: "console", message: "The pure core does not log." }],
     },
   },

@@ -9,6 +9,7 @@ import { tryAutoMerge } from "./usecases/auto-merge.js";
 import { createRegistryHandler } from "./intake/index.js";
 import type { Settings } from "./settings.js";
 import { runBump } from "./usecases/bump.js";
+import { Activity } from "./usecases/activity.js";
 import { Coalescer } from "./usecases/coalescer.js";
 import { ConfigCache } from "./usecases/config-cache.js";
 import { ConfigIndex } from "./usecases/config-index.js";
@@ -17,6 +18,8 @@ import { preferNewer, publishImage, type BumpJob } from "./usecases/publish.js";
 
 export interface StagecoachOptions extends Settings {
   readonly now?: () => number;
+  /** Receives every piece of work the app does, so callers can wait until it is idle. */
+  readonly activity?: Activity;
 }
 
 const INSTALLATIONS_TTL_MS = 10 * 60 * 1000;
@@ -34,6 +37,13 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
   return (probot: Probot, { addHandler }) => {
     const now = options.now ?? Date.now;
     const log = probot.log;
+    const activity = options.activity ?? new Activity();
+    const tracked =
+      <C>(handler: (context: C) => Promise<void> | void) =>
+      (context: C): Promise<void> =>
+        activity.track(async () => {
+          await handler(context);
+        });
     const objects = new ObjectCache();
     const configs = new ConfigCache();
     const recent = new RecentKeys();
@@ -90,20 +100,20 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
 
     probot.on(
       ["registry_package.published", "package.published", "repository_dispatch"],
-      onImagePublished(publish),
+      tracked(onImagePublished(publish)),
     );
-    probot.on("push", onPush(index));
-    probot.on(["check_suite.completed", "check_run.completed"], onCheckCompleted(mergeIfReady));
-    probot.on("status", onStatus(mergeIfReady, pullsForCommit));
+    probot.on("push", tracked(onPush(index)));
+    probot.on(["check_suite.completed", "check_run.completed"], tracked(onCheckCompleted(mergeIfReady)));
+    probot.on("status", tracked(onStatus(mergeIfReady, pullsForCommit)));
     probot.on(
       ["installation_repositories.added", "installation_repositories.removed"],
-      onInstallationRepositories(index),
+      tracked(onInstallationRepositories(index)),
     );
 
     addHandler(
       createRegistryHandler({
         secrets: options.registrySecrets,
-        publish: async (events) => publish(await everyInstallation(), events),
+        publish: (events) => activity.track(async () => publish(await everyInstallation(), events)),
         log,
       }),
     );

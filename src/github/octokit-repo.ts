@@ -408,6 +408,46 @@ export class OctokitRepo implements GitHubRepo {
     });
   }
 
+  async upsertComment(
+    number: number,
+    key: string,
+    body: string,
+  ): Promise<"created" | "updated" | "unchanged"> {
+    const marker = commentMarker(key);
+    const text = `${body}\n\n${marker}`;
+    const comments = await this.#octokit.paginate(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      {
+        owner: this.id.owner,
+        repo: this.id.name,
+        issue_number: number,
+        per_page: 100,
+      },
+    );
+    const mine = z
+      .array(
+        z.object({
+          id: z.number(),
+          body: z.string().optional(),
+          user: z.object({ type: z.string() }).nullable(),
+        }),
+      )
+      .parse(comments)
+      .find((comment) => comment.user?.type === "Bot" && (comment.body ?? "").includes(marker));
+    if (mine === undefined) {
+      await this.comment(number, text);
+      return "created";
+    }
+    if (mine.body === text) return "unchanged";
+    await this.#octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      comment_id: mine.id,
+      body: text,
+    });
+    return "updated";
+  }
+
   async getPull(number: number): Promise<PullDetail> {
     const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
       owner: this.id.owner,
@@ -502,6 +542,11 @@ function toPullSummary(node: z.output<typeof PullNode>): PullSummary {
     ...(node.mergedBy !== null && { mergedBy: node.mergedBy.login }),
     labels: node.labels?.nodes.map((label) => label.name) ?? [],
   };
+}
+
+/** Hidden marker that identifies one of Stagecoach's own comments. */
+export function commentMarker(key: string): string {
+  return `<!-- stagecoach:comment ${key} -->`;
 }
 
 export function statusOf(error: unknown): number | undefined {

@@ -102,6 +102,11 @@ export interface GitHubRepo {
   ): Promise<void>;
   addLabels(number: number, labels: readonly string[]): Promise<void>;
   comment(number: number, body: string): Promise<void>;
+  /**
+   * Stagecoach's own comment on an issue or PR, identified by `key`: created once, then edited in place,
+   * so repeating an event never repeats the comment. Returns what happened.
+   */
+  upsertComment(number: number, key: string, body: string): Promise<"created" | "updated" | "unchanged">;
   getPull(number: number): Promise<PullDetail>;
   /** Open PRs whose head is this commit. */
   pullsForCommit(sha: string): Promise<readonly number[]>;

@@ -2,6 +2,7 @@ import type { Config } from "../config/schema.js";
 import { environmentFolder, planBump, type BumpPlan } from "../core/bump.js";
 import { ConfigError } from "../core/errors.js";
 import { normaliseImageName } from "../core/image-ref.js";
+import { code } from "../core/markdown.js";
 import { parseMetadata } from "../core/metadata.js";
 import { bumpBranch, renderBumpPullRequest, type ChangeSource } from "../core/render-bump.js";
 import { compareTags, type Candidate } from "../core/tag-policy.js";
@@ -99,6 +100,15 @@ async function attemptBump(
   const candidate = request.candidate;
   const proposed = currentProposal(head, request);
   const openPull = head.pulls.find((pull) => pull.state === "open" && pull.headRef === branch);
+  if (openPull !== undefined && head.branch !== undefined && isSomeoneElses(head.branch)) {
+    // A person pushed to the PR's branch: a fresh commit would throw their work away.
+    await repo.upsertComment(
+      openPull.number,
+      "foreign-commits",
+      `Stagecoach did not update this PR to ${code(candidate.tag)}: someone else pushed to ${code(branch)}, and a fresh commit would discard their work. Merge or close this PR (and delete the branch) to let Stagecoach propose newer versions again.`,
+    );
+    return { kind: "skipped", reason: `${branch} has commits from someone else; not overwritten` };
+  }
   if (
     proposed !== undefined &&
     openPull !== undefined &&
@@ -107,8 +117,9 @@ async function attemptBump(
     // The branch already proposes this version or a newer one: at most the PR body needs repairing.
     return repairBody(repo, config, head, openPull, proposed, request, deps);
   }
+  // A person who closed the PR for 1.4.0 declined that version, whichever build of it comes again.
   const declined = head.pulls.find(
-    (pull) => pull.state === "closed" && sameVersion(pullVersion(pull, request.app), candidate),
+    (pull) => pull.state === "closed" && pullVersion(pull, request.app)?.tag === candidate.tag,
   );
   if (declined !== undefined) {
     return {
@@ -168,6 +179,14 @@ async function attemptBump(
     if (isStatus(error, 422)) return "conflict";
     throw error;
   }
+}
+
+/**
+ * A head commit without Stagecoach's trailers that is not a merge (GitHub's "Update branch" makes
+ * merges of our own commit) was pushed by someone else.
+ */
+function isSomeoneElses(branch: NonNullable<HeadState["branch"]>): boolean {
+  return parseTrailers(branch.message) === undefined && branch.parents.length < 2;
 }
 
 /** What the bump branch proposes now, from its head commit's trailers (undefined: no usable branch). */

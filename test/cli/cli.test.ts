@@ -40,17 +40,27 @@ describe("stagecoach validate", () => {
   });
 
   it("prints one file:line:col problem per line and exits 1", async () => {
-    await writeFile(join(dir, ".github/stagecoach.yml"), "environments:\n  dev:\n    path: envs/dev\n    promtion: auto\n  test:\n    path: envs/tset\n    from: dve\n");
+    await writeFile(
+      join(dir, ".github/stagecoach.yml"),
+      "environments:\n  dev:\n    path: envs/dev\n    promtion: auto\n  test:\n    path: envs/tset\n    from: dve\n",
+    );
     const result = await run("validate", "--dir", dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('.github/stagecoach.yml:4:5 unknown key "promtion" (did you mean "promotion"?) in environments.dev\n');
+    expect(result.stderr).toBe(
+      '.github/stagecoach.yml:4:5 unknown key "promtion" (did you mean "promotion"?) in environments.dev\n',
+    );
   });
 
   it("reports environment folders that do not exist", async () => {
-    await writeFile(join(dir, ".github/stagecoach.yml"), "environments:\n  dev:\n    path: envs/dev\n  qa:\n    path: envs/qa\n    from: dev\n");
+    await writeFile(
+      join(dir, ".github/stagecoach.yml"),
+      "environments:\n  dev:\n    path: envs/dev\n  qa:\n    path: envs/qa\n    from: dev\n",
+    );
     const result = await run("validate");
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(".github/stagecoach.yml:5:11 environments.qa.path: folder envs/qa does not exist in this repository\n");
+    expect(result.stderr).toBe(
+      ".github/stagecoach.yml:5:11 environments.qa.path: folder envs/qa does not exist in this repository\n",
+    );
   });
 
   it("warns about files in environment folders that Stagecoach will leave alone", async () => {
@@ -73,7 +83,9 @@ describe("stagecoach bump", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("--- a/envs/dev/kustomization.yaml\n+++ b/envs/dev/kustomization.yaml\n");
     expect(result.stdout).toContain('-    newTag: "1.3.0"\n+    newTag: "1.4.0"\n');
-    expect(result.stdout).toContain("-          image: 'ghcr.io/acme/api:1.3.0'\n+          image: 'ghcr.io/acme/api:1.4.0'\n");
+    expect(result.stdout).toContain(
+      "-          image: 'ghcr.io/acme/api:1.3.0'\n+          image: 'ghcr.io/acme/api:1.4.0'\n",
+    );
     expect(result.stdout.match(/^[-+][^-+]/gm)).toHaveLength(4);
     expect(await readFile(join(dir, "envs/dev/kustomization.yaml"), "utf8")).toContain('newTag: "1.3.0"');
   });
@@ -88,21 +100,56 @@ describe("stagecoach bump", () => {
   });
 
   it.each([
-    { behaviour: "already there", reference: "ghcr.io/acme/api:1.3.0", output: "nothing to change in dev: dev already runs 1.3.0\n" },
-    { behaviour: "not an upgrade", reference: "ghcr.io/acme/api:1.2.0", output: "nothing to change in dev: 1.2.0 is older than the deployed 1.3.0\n" },
-    { behaviour: "outside the policy", reference: "ghcr.io/acme/api:2.0.0", output: "nothing to change in dev: 2.0.0 is outside ^1.0.0\n" },
-  ])("explains when nothing changes because the version is $behaviour, and exits 0", async ({ reference, output }) => {
-    const result = await run("bump", reference, "--env", "dev");
-    expect(result).toMatchObject({ code: 0, stdout: output });
-  });
+    {
+      behaviour: "already there",
+      reference: "ghcr.io/acme/api:1.3.0",
+      output: "nothing to change in dev: dev already runs 1.3.0\n",
+    },
+    {
+      behaviour: "not an upgrade",
+      reference: "ghcr.io/acme/api:1.2.0",
+      output: "nothing to change in dev: 1.2.0 is older than the deployed 1.3.0\n",
+    },
+    {
+      behaviour: "outside the policy",
+      reference: "ghcr.io/acme/api:2.0.0",
+      output: "nothing to change in dev: 2.0.0 is outside ^1.0.0\n",
+    },
+  ])(
+    "explains when nothing changes because the version is $behaviour, and exits 0",
+    async ({ reference, output }) => {
+      const result = await run("bump", reference, "--env", "dev");
+      expect(result).toMatchObject({ code: 0, stdout: output });
+    },
+  );
 
   it.each([
-    { behaviour: "an unknown environment", argv: ["ghcr.io/acme/api:1.4.0", "--env", "stage"], message: 'unknown environment "stage" (environments: dev, test, prod)' },
-    { behaviour: "a malformed reference", argv: ["ghcr.io/Acme/api:1.4.0!", "--env", "dev"], message: "invalid image reference" },
-    { behaviour: "a reference without a tag", argv: ["ghcr.io/acme/api", "--env", "dev"], message: "has no tag" },
-    { behaviour: "an image no app declares", argv: ["ghcr.io/acme/other:1.0.0", "--env", "dev"], message: "no app in .github/stagecoach.yml has image ghcr.io/acme/other" },
+    {
+      behaviour: "an unknown environment",
+      argv: ["ghcr.io/acme/api:1.4.0", "--env", "stage"],
+      message: 'unknown environment "stage" (environments: dev, test, prod)',
+    },
+    {
+      behaviour: "a malformed reference",
+      argv: ["ghcr.io/Acme/api:1.4.0!", "--env", "dev"],
+      message: "invalid image reference",
+    },
+    {
+      behaviour: "a reference without a tag",
+      argv: ["ghcr.io/acme/api", "--env", "dev"],
+      message: "has no tag",
+    },
+    {
+      behaviour: "an image no app declares",
+      argv: ["ghcr.io/acme/other:1.0.0", "--env", "dev"],
+      message: "no app in .github/stagecoach.yml has image ghcr.io/acme/other",
+    },
     { behaviour: "a missing --env", argv: ["ghcr.io/acme/api:1.4.0"], message: "--env is required" },
-    { behaviour: "an unknown option", argv: ["ghcr.io/acme/api:1.4.0", "--env", "dev", "--force"], message: "Unknown option '--force'" },
+    {
+      behaviour: "an unknown option",
+      argv: ["ghcr.io/acme/api:1.4.0", "--env", "dev", "--force"],
+      message: "Unknown option '--force'",
+    },
   ])("exits 1 with a clear message on $behaviour", async ({ argv, message }) => {
     const result = await run("bump", ...argv);
     expect(result.code).toBe(1);
@@ -111,19 +158,27 @@ describe("stagecoach bump", () => {
   });
 
   it("reports an invalid config with file and line", async () => {
-    await writeFile(join(dir, ".github/stagecoach.yml"), "environments:\n  dev:\n    path: envs/dev\napps:\n  api:\n    image: ghcr.io/acme/api\n    tags: { semver: nope }\n");
+    await writeFile(
+      join(dir, ".github/stagecoach.yml"),
+      "environments:\n  dev:\n    path: envs/dev\napps:\n  api:\n    image: ghcr.io/acme/api\n    tags: { semver: nope }\n",
+    );
     const result = await run("bump", "ghcr.io/acme/api:1.4.0", "--env", "dev");
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(".github/stagecoach.yml:7:21 apps.api.tags.semver must be a semver range such as ^1.0.0 or >=2.3 <3\n");
+    expect(result.stderr).toBe(
+      ".github/stagecoach.yml:7:21 apps.api.tags.semver must be a semver range such as ^1.0.0 or >=2.3 <3\n",
+    );
   });
 });
 
 describe("stagecoach --help", () => {
-  it.each([["--help"], ["validate", "--help"], ["bump", "--help"]])("prints usage for %j and exits 0", async (...argv) => {
-    const result = await run(...argv);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: stagecoach/);
-  });
+  it.each([["--help"], ["validate", "--help"], ["bump", "--help"]])(
+    "prints usage for %j and exits 0",
+    async (...argv) => {
+      const result = await run(...argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: stagecoach/);
+    },
+  );
 
   it("rejects an unknown command", async () => {
     const result = await run("deploy");
@@ -133,9 +188,14 @@ describe("stagecoach --help", () => {
 
   it("runs as a program and sets its exit code", async () => {
     const exec = promisify(execFile);
-    const failure = await exec(process.execPath, ["--import", "tsx", "src/cli.ts", "bump", "nope:", "--env", "dev", "--dir", dir], { cwd: ROOT }).catch(
-      (error: unknown) => error as { code: number; stderr: string },
-    );
-    expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining("invalid image reference") as unknown });
+    const failure = await exec(
+      process.execPath,
+      ["--import", "tsx", "src/cli.ts", "bump", "nope:", "--env", "dev", "--dir", dir],
+      { cwd: ROOT },
+    ).catch((error: unknown) => error as { code: number; stderr: string });
+    expect(failure).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("invalid image reference") as unknown,
+    });
   });
 });
