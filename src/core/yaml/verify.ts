@@ -118,3 +118,51 @@ function diff(a: unknown, b: unknown, path: KeyPath, document: number, out: Obse
   if ((a === null || a === undefined) && (b === null || b === undefined)) return;
   out.push({ document, path, value: undefined, what: "the structure changed" });
 }
+
+/**
+ * Where two plain data values (from `Document.toJS`) first differ, as a path and a sentence, or
+ * undefined when they are equal. Map key order does not count; list order does.
+ */
+export function dataDifference(actual: unknown, expected: unknown, path: KeyPath = []): string | undefined {
+  if (Array.isArray(actual) && Array.isArray(expected)) {
+    if (actual.length !== expected.length)
+      return `${formatPath(path)} has ${actual.length} items instead of ${expected.length}`;
+    for (const [index, item] of actual.entries()) {
+      const found = dataDifference(item, expected[index], [...path, index]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (isPlainObject(actual) && isPlainObject(expected)) {
+    for (const key of Object.keys(expected)) {
+      if (!Object.hasOwn(actual, key)) return `${formatPath([...path, key])} is missing`;
+    }
+    for (const [key, value] of Object.entries(actual)) {
+      if (!Object.hasOwn(expected, key)) return `${formatPath([...path, key])} was not meant to be there`;
+      const found = dataDifference(value, expected[key], [...path, key]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (actual === expected || Object.is(actual, expected)) return undefined;
+  return `${formatPath(path)} is ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks an edited file against the data every document was meant to hold afterwards (aliases
+ * expanded, with the parser's alias limit), so any change besides the intended ones is caught.
+ */
+export function verifyData(after: YamlSource, expected: readonly unknown[]): string | undefined {
+  if (after.documents.length !== expected.length) {
+    return `the file had ${expected.length} documents and now has ${after.documents.length}`;
+  }
+  for (const [index, document] of after.documents.entries()) {
+    const found = dataDifference(document.toJS({ maxAliasCount: 100 }), expected[index]);
+    if (found !== undefined) return after.documents.length > 1 ? `document ${index + 1}: ${found}` : found;
+  }
+  return undefined;
+}
