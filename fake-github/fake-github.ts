@@ -19,7 +19,7 @@ import {
 } from "./control/setup.js";
 import { resolveCommit } from "./domain/resolve.js";
 import { log } from "./git/history.js";
-import { lookupPath } from "./git/trees.js";
+import { lookupPath, walkTree } from "./git/trees.js";
 import { Faults } from "./http/faults.js";
 import { RateLimits } from "./http/rate-limit.js";
 import { RequestLog } from "./http/request-log.js";
@@ -260,6 +260,20 @@ export class FakeGitHub {
     const entry = lookupPath(found.objects, requireCommit(found, sha).tree, path);
     if (entry === undefined || entry.mode === "040000") return undefined;
     return found.objects.blob(entry.sha)?.toString("utf8");
+  }
+
+  /** Every file at a ref (default branch) as path → text: a checkout, for demos and assertions. */
+  files(repo: string, ref?: string): Map<string, string> {
+    const found = this.state.requireRepo(repo);
+    const sha = resolveCommit(found, ref ?? found.defaultBranch);
+    const files = new Map<string, string>();
+    if (sha === undefined) return files;
+    for (const entry of walkTree(found.objects, requireCommit(found, sha).tree)) {
+      if (entry.mode === "040000") continue;
+      const blob = found.objects.blob(entry.sha);
+      if (blob !== undefined) files.set(entry.path, blob.toString("utf8"));
+    }
+    return files;
   }
 
   /** The SHA a branch, tag or SHA resolves to. */

@@ -4,9 +4,10 @@ import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { createNodeMiddleware, Probot } from "probot";
 import { FakeGitHub, type AppCredentials, type FakeGitHubOptions } from "../fake-github/index.js";
 import { createStagecoach } from "../src/app.js";
+import { StagecoachOctokit } from "../src/octokit.js";
 import type { Settings } from "../src/settings.js";
 import { Activity } from "../src/usecases/activity.js";
 
@@ -85,7 +86,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   fake.repo({
     name: CONFIG_REPO,
     files: options.files ?? readTree(EXAMPLE_REPO),
-    collaborators: { alice: "admin", bob: "write", carol: "write", dave: "write", erin: "read" },
+    collaborators: {
+      alice: "admin",
+      bob: "write",
+      carol: "write",
+      dave: "write",
+      erin: "read",
+      "ci-bot": "write",
+    },
   });
   for (const name of options.otherRepos ?? ["acme/api"])
     fake.repo({ name, files: { "README.md": `# ${name}\n` } });
@@ -146,10 +154,11 @@ async function startReplica(
     baseUrl: fake.url,
     log: pino({ level: options.logLevel ?? process.env["STAGECOACH_TEST_LOG_LEVEL"] ?? "silent" }),
     // Probot merges its own throttle options over object defaults; the function form has the last word.
-    Octokit: ProbotOctokit.defaults((defaults: Record<string, unknown>) => {
+    Octokit: StagecoachOctokit.defaults((defaults: Record<string, unknown>) => {
       const throttle = typeof defaults["throttle"] === "object" ? defaults["throttle"] : {};
+      // Tests keep every rule but wait milliseconds instead of seconds (the fake asks for retry-after: 1).
       return production
-        ? defaults
+        ? { ...defaults, throttle: { ...throttle, retryAfterBaseValue: 50 } }
         : { ...defaults, retry: { retryAfterBaseValue: 5 }, throttle: { ...throttle, enabled: false } };
     }),
   });

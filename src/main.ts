@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { run } from "probot";
 import { z } from "zod";
 import { createStagecoach } from "./app.js";
+import { StagecoachOctokit } from "./octokit.js";
 import { redactSecrets } from "./redact.js";
 import { settingsFromEnv } from "./settings.js";
 
@@ -25,4 +26,4 @@ const transform = await getTransformStream({
 transform.pipe(process.stdout);
 const log = pino({ level: env.LOG_LEVEL, name: "probot", hooks: { streamWrite: redactSecrets } }, transform);
 
-await run(createStagecoach(settingsFromEnv(process.env)), { log });
+await run(createStagecoach(settingsFromEnv(process.env)), { log, Octokit: StagecoachOctokit });

@@ -123,6 +123,16 @@ const RestPull = z.object({
 
 const BlobResponse = z.object({ content: z.string(), encoding: z.string() });
 const ShaResponse = z.object({ sha: z.string() });
+const BlobsResponse = z.object({
+  repository: z.record(
+    z.string(),
+    z
+      .object({ text: z.string().nullable().optional(), isBinary: z.boolean().nullable().optional() })
+      .nullable(),
+  ),
+});
+const SHA = /^[0-9a-f]{40}$/;
+const BLOB_BATCH = 100;
 const PullCreated = z.object({ number: z.number(), html_url: z.string() });
 const UpdateRefsResponse = z.object({
   updateRefs: z.object({ clientMutationId: z.string().nullable() }).nullable(),
@@ -287,6 +297,41 @@ export class OctokitRepo implements GitHubRepo {
       blob.encoding === "base64" ? Buffer.from(blob.content, "base64").toString("utf8") : blob.content;
     this.#cache.setBlob(sha, text);
     return text;
+  }
+
+  async readBlobs(shas: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const result = new Map<string, string>();
+    const missing: string[] = [];
+    for (const sha of new Set(shas)) {
+      // SHAs go into the query text: only ever forty hex digits.
+      if (!SHA.test(sha)) throw new Error(`not a git object id: ${JSON.stringify(sha)}`);
+      const cached = this.#cache.blob(sha);
+      if (cached === undefined) missing.push(sha);
+      else result.set(sha, cached);
+    }
+    for (let start = 0; start < missing.length; start += BLOB_BATCH) {
+      const batch = missing.slice(start, start + BLOB_BATCH);
+      const fields = batch
+        .map((sha, index) => `blob${index}: object(oid: "${sha}") { ... on Blob { text isBinary } }`)
+        .join("\n");
+      const response = BlobsResponse.parse(
+        await this.#octokit.graphql(
+          `query StagecoachBlobs($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`,
+          {
+            owner: this.id.owner,
+            name: this.id.name,
+          },
+        ),
+      );
+      for (const [index, sha] of batch.entries()) {
+        const blob = response.repository[`blob${index}`];
+        // GitHub leaves `text` null for binary or very large blobs: read those one by one.
+        const text = blob?.text ?? (await this.readBlob(sha));
+        this.#cache.setBlob(sha, text);
+        result.set(sha, text);
+      }
+    }
+    return result;
   }
 
   async createCommit(options: {

@@ -78,6 +78,8 @@ export interface GitHubRepo {
   readTree(treeSha: string): Promise<readonly TreeEntry[]>;
   /** A blob's text (content-addressed: cached forever). */
   readBlob(sha: string): Promise<string>;
+  /** Many blobs at once: the uncached ones in as few requests as possible. */
+  readBlobs(shas: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** A commit on `parent` whose tree is `baseTree` with `files` written. */
   createCommit(options: {
     readonly parent: string;

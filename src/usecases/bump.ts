@@ -302,12 +302,12 @@ async function readEnvironment(
   const entries = (await readEnvironmentTree(repo, config, head, environment)).filter((entry) =>
     YAML_FILE.test(entry.path),
   );
+  const blobs = await repo.readBlobs(entries.map((entry) => entry.sha));
   const files = new Map<string, string>();
-  await Promise.all(
-    entries.map(async (entry) => {
-      files.set(entry.path, await repo.readBlob(entry.sha));
-    }),
-  );
+  for (const entry of entries) {
+    const text = blobs.get(entry.sha);
+    if (text !== undefined) files.set(entry.path, text);
+  }
   return files;
 }
 

@@ -335,6 +335,7 @@ describe("idempotency and concurrency", () => {
       readFolders: (sha, folders) => real.readFolders(sha, folders),
       readTree: (sha) => real.readTree(sha),
       readBlob: (sha) => real.readBlob(sha),
+      readBlobs: (shas) => real.readBlobs(shas),
       createCommit: (options) => real.createCommit(options),
       createBranch: (name, sha) => real.createBranch(name, sha),
       moveBranch: async (name, from, to) => {
@@ -436,6 +437,17 @@ describe("idempotency and concurrency", () => {
     expect(fake.faults.injected().length).toBe(3);
     expect(openPulls(world as World).map((pull) => pull.title)).toEqual(["Bump api to 1.4.0 in dev"]);
   });
+});
+
+describe("rate limits", () => {
+  it("a secondary rate limit is waited out and retried by the production Octokit (throttling plugin)", async () => {
+    const { fake, repo } = await start({ production: true });
+    fake.faults.add({ kind: "secondary-rate-limit", route: "POST /repos/{owner}/{repo}/pulls", count: 1 });
+    fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
+    await (world as World).settle({ timeoutMs: 60_000 });
+    expect(fake.faults.injected()).toHaveLength(1);
+    expect(fake.pulls(repo).map((pull) => pull.title)).toEqual(["Bump api to 1.4.0 in dev"]);
+  }, 60_000);
 });
 
 describe("auto-merge", () => {
