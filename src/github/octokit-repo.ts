@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { CONFIG_PATH } from "../config/parse.js";
+import { FREEZE_LABEL, parseFreezeIssue } from "../core/freeze-issue.js";
 import type {
   FileWrite,
   GitHubRepo,
@@ -491,6 +492,40 @@ export class OctokitRepo implements GitHubRepo {
       body: text,
     });
     return "updated";
+  }
+
+  async readFreezes(): Promise<readonly FreezeHold[]> {
+    const issues = await this.#octokit.paginate("GET /repos/{owner}/{repo}/issues", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      labels: FREEZE_LABEL,
+      state: "open",
+      per_page: 100,
+    });
+    const holds: FreezeHold[] = [];
+    for (const issue of z
+      .array(
+        z.object({
+          number: z.number(),
+          body: z.string().nullable().optional(),
+          user: z.object({ type: z.string() }).nullable(),
+        }),
+      )
+      .parse(issues)) {
+      // Only Stagecoach writes freeze issues; a look-alike opened by hand is not a freeze.
+      if (issue.user?.type !== "Bot") continue;
+      const record = parseFreezeIssue(issue.body);
+      if (record === undefined) continue;
+      const since = Date.parse(record.since);
+      holds.push({
+        issue: issue.number,
+        env: record.env,
+        by: record.by,
+        ...(record.reason !== undefined && { reason: record.reason }),
+        since: Number.isNaN(since) ? 0 : since,
+      });
+    }
+    return holds;
   }
 
   async getPull(number: number): Promise<PullDetail> {

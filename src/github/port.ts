@@ -66,6 +66,16 @@ export interface PullDetail extends PullSummary {
 
 export type MergeMethod = "squash" | "merge" | "rebase";
 
+/** An open `/freeze` hold, as recorded in its issue. */
+export interface FreezeHold {
+  readonly issue: number;
+  readonly env: string;
+  readonly by: string;
+  readonly reason?: string;
+  /** Milliseconds since the epoch. */
+  readonly since: number;
+}
+
 export interface GitHubRepo {
   readonly id: RepoId;
   readHead(options: { readonly branch?: string; readonly folders: readonly string[] }): Promise<HeadState>;
@@ -110,6 +120,8 @@ export interface GitHubRepo {
    */
   upsertComment(number: number, key: string, body: string): Promise<"created" | "updated" | "unchanged">;
   getPull(number: number): Promise<PullDetail>;
+  /** Open `/freeze` holds (issues labelled stagecoach:freeze). */
+  readFreezes(): Promise<readonly FreezeHold[]>;
   /** Open PRs whose head is this commit. */
   pullsForCommit(sha: string): Promise<readonly number[]>;
   /** Merges only if the head is still `sha`; GitHub enforces branch protection. */

@@ -351,6 +351,7 @@ describe("idempotency and concurrency", () => {
       comment: (number, body) => real.comment(number, body),
       upsertComment: (number, key, body) => real.upsertComment(number, key, body),
       getPull: (number) => real.getPull(number),
+      readFreezes: () => real.readFreezes(),
       pullsForCommit: (sha) => real.pullsForCommit(sha),
       mergePull: (number, sha, method) => real.mergePull(number, sha, method),
     };
