@@ -5,6 +5,7 @@ import { CONFIG_PATH } from "../config/parse.js";
 import { FREEZE_LABEL, parseFreezeIssue } from "../core/freeze-issue.js";
 import type {
   FileWrite,
+  FreezeHold,
   GitHubRepo,
   HeadState,
   MergeMethod,
