@@ -18,6 +18,7 @@ import {
   type RepoOptions,
 } from "./control/setup.js";
 import { resolveCommit } from "./domain/resolve.js";
+import { addTeamMember, removeTeamMember } from "./domain/teams.js";
 import { log } from "./git/history.js";
 import { lookupPath, walkTree } from "./git/trees.js";
 import { Faults } from "./http/faults.js";
@@ -25,7 +26,7 @@ import { RateLimits } from "./http/rate-limit.js";
 import { RequestLog } from "./http/request-log.js";
 import { Router } from "./http/router.js";
 import { handle } from "./http/server.js";
-import { loginKey, type Account, type RepoRole } from "./model/accounts.js";
+import { loginKey, type Account, type RepoRole, type Team, type TeamRole } from "./model/accounts.js";
 import type { App, DeliveryMode } from "./model/apps.js";
 import { RequestValidator } from "./openapi/validator.js";
 import { renderCheckRun, renderCombinedStatus } from "./render/checks.js";
@@ -181,6 +182,18 @@ export class FakeGitHub {
     if (owner !== undefined && this.state.account(owner) === undefined) this.user(owner);
     const repo = createRepo(this.state, options);
     return `${repo.owner.login}/${repo.name}`;
+  }
+
+  /** Adds someone to a team `org/slug` (sends `membership.added`, as an org owner's change would). */
+  addTeamMember(org: string, slug: string, login: string, role: TeamRole = "member"): void {
+    const team = this.#team(org, slug);
+    addTeamMember(this.state, team, this.state.requireAccount(login), role, team.org);
+  }
+
+  /** Removes someone from a team `org/slug` (sends `membership.removed`). */
+  removeTeamMember(org: string, slug: string, login: string): void {
+    const team = this.#team(org, slug);
+    removeTeamMember(this.state, team, this.state.requireAccount(login), team.org);
   }
 
   setCollaborator(repo: string, login: string, role: RepoRole | undefined): void {
@@ -385,6 +398,12 @@ export class FakeGitHub {
       });
     });
     if (this.#options.strict ?? true) this.assertNoViolations();
+  }
+
+  #team(org: string, slug: string): Team {
+    const team = this.state.team(org, slug);
+    if (team === undefined) throw new Error(`no team ${org}/${slug}`);
+    return team;
   }
 
   #app(app: AppCredentials | number): App {

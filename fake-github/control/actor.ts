@@ -115,14 +115,19 @@ export class Actor {
 
   openPull(
     repoName: string,
-    input: { head: string; base?: string; title: string; body?: string; draft?: boolean },
+    input: { head: string; base?: string; title: string; body?: string; draft?: boolean; fromFork?: string },
   ): number {
     const repo = this.#repo(repoName);
+    const { fromFork, ...rest } = input;
     const issue = openPull(
       this.#state,
       repo,
       this.account,
-      { ...input, base: input.base ?? repo.defaultBranch },
+      {
+        ...rest,
+        base: input.base ?? repo.defaultBranch,
+        ...(fromFork !== undefined && { fromFork: this.#state.requireRepo(fromFork) }),
+      },
       this.#app(),
     );
     return issue.number;

@@ -22,6 +22,8 @@ export interface OpenPullInput {
   readonly body?: string | null;
   readonly draft?: boolean;
   readonly maintainerCanModify?: boolean;
+  /** Report the PR as coming from this fork (see `Pull.headRepo`). */
+  readonly fromFork?: Repository;
 }
 
 function headBranch(repo: Repository, head: string): string {
@@ -75,6 +77,7 @@ export function openPull(
     mergedAt: null,
     mergedBy: null,
     mergeCommitSha: null,
+    ...(input.fromFork !== undefined && { headRepo: input.fromFork }),
     requestedReviewers: [],
     requestedTeams: [],
     autoMerge: null,

@@ -12,6 +12,7 @@ import { fullName, type Repository } from "../model/repository.js";
 import { commitNodeId, requireCommit, signatureDate } from "../render/git.js";
 import { pullChanges } from "../render/pulls.js";
 import { iso, isoOrNull } from "../render/time.js";
+import { checkSuiteConnection } from "./checks.js";
 import { connection, PageArgs } from "./connection.js";
 import { need, type GqlObject, type GraphqlContext } from "./context.js";
 
@@ -91,6 +92,10 @@ export function repositoryNode(context: GraphqlContext, repo: Repository): GqlOb
       const label = repo.labels.get(name.toLowerCase());
       return label === undefined ? null : labelNode(context, repo, label);
     },
+    issues: (args: unknown) => {
+      need(context, "Repository.issues", ["issues:read"]);
+      return issueConnection(context, repo, args);
+    },
     labels: (args: unknown) => {
       need(context, "Repository.labels", ["issues:read", "pull_requests:read"]);
       const { query } = z.looseObject({ query: z.string().nullish() }).parse(args);
@@ -100,6 +105,48 @@ export function repositoryNode(context: GraphqlContext, repo: Repository): GqlOb
       return connection(labels, args, (label) => labelNode(context, repo, label));
     },
   };
+}
+
+const IssuesArgs = PageArgs.extend({
+  states: z.array(z.enum(["OPEN", "CLOSED"])).nullish(),
+  labels: z.array(z.string()).nullish(),
+  orderBy: z
+    .object({ field: z.enum(["CREATED_AT", "UPDATED_AT", "COMMENTS"]), direction: z.enum(["ASC", "DESC"]) })
+    .nullish(),
+});
+
+/** Repository.issues: issues only (GitHub keeps pull requests out of this connection). */
+function issueConnection(context: GraphqlContext, repo: Repository, rawArgs: unknown): GqlObject {
+  const args = IssuesArgs.parse(rawArgs ?? {});
+  const matching = [...repo.issues.values()].filter(
+    (issue) =>
+      issue.pull === undefined &&
+      (args.states == null || args.states.includes(issue.state === "open" ? "OPEN" : "CLOSED")) &&
+      (args.labels == null || args.labels.some((label) => issue.labels.includes(label.toLowerCase()))),
+  );
+  const sign = args.orderBy?.direction === "DESC" ? -1 : 1;
+  const key = (issue: Issue): number =>
+    args.orderBy?.field === "UPDATED_AT" ? issue.updatedAt.getTime() : issue.createdAt.getTime();
+  matching.sort((a, b) => sign * (key(a) - key(b) || a.number - b.number));
+  return connection(matching, args, (issue) => ({
+    __typename: "Issue",
+    id: issue.nodeId,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? "",
+    state: issue.state === "open" ? "OPEN" : "CLOSED",
+    closed: issue.state === "closed",
+    createdAt: issue.createdAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    updatedAt: issue.updatedAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    url: context.state.urls.repoHtml(fullName(repo), `/issues/${issue.number}`),
+    author: () => actorNode(context, issue.user),
+    labels: (labelArgs: unknown) =>
+      connection(
+        issue.labels.flatMap((labelKey) => repo.labels.get(labelKey) ?? []),
+        labelArgs,
+        (label) => labelNode(context, repo, label),
+      ),
+  }));
 }
 
 export function labelNode(context: GraphqlContext, repo: Repository, label: Label): GqlObject {
@@ -223,6 +270,7 @@ export function commitNode(context: GraphqlContext, repo: Repository, sha: Sha):
         ? null
         : treeEntryNode(context, repo, entry.path, entry.mode, entry.sha);
     },
+    checkSuites: (args: unknown) => checkSuiteConnection(context, repo, sha, args),
   };
 }
 
@@ -353,8 +401,7 @@ export function pullRequestNode(
     permalink: state.urls.repoHtml(fullName(repo), `/pull/${issue.number}`),
     headRefName: pull.headRef,
     headRefOid: pull.headSha,
-    // The fake has no forks: every PR's head lives in the base repository.
-    isCrossRepository: false,
+    isCrossRepository: pull.headRepo !== undefined,
     baseRefName: pull.baseRef,
     baseRefOid: () => pull.closedBaseSha ?? repo.refs.get(`refs/heads/${pull.baseRef}`) ?? pull.headSha,
     headRef: () => refNode(context, repo, `refs/heads/${pull.headRef}`),

@@ -1,3 +1,4 @@
+import type { Repository } from "./repository.js";
 import type { Sha } from "../git/objects.js";
 import type { Account, Team } from "./accounts.js";
 import type { App } from "./apps.js";
@@ -31,6 +32,11 @@ export interface Pull {
   readonly requestedTeams: Team[];
   autoMerge: AutoMerge | null;
   maintainerCanModify: boolean;
+  /**
+   * The fork the head branch belongs to, for PRs from forks. A simplification: the commits still live
+   * in the base repository; only how the PR is reported (head repo, isCrossRepository) changes.
+   */
+  readonly headRepo?: Repository;
 }
 
 export interface Issue {

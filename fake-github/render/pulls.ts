@@ -48,12 +48,12 @@ function pullCore(state: State, repo: Repository, issue: Issue, pull: Pull) {
   const html = state.urls.repoHtml(name, `/pull/${issue.number}`);
   const issueApi = state.urls.repoApi(name, `/issues/${issue.number}`);
   const repository = renderRepository(state, repo);
-  const ref = (branch: string, sha: string): Schema<"pull-request">["head"] => ({
-    label: `${repo.owner.login}:${branch}`,
+  const ref = (branch: string, sha: string, from: Repository = repo): Schema<"pull-request">["head"] => ({
+    label: `${from.owner.login}:${branch}`,
     ref: branch,
     sha,
-    user: renderUser(state.urls, repo.owner),
-    repo: repository,
+    user: renderUser(state.urls, from.owner),
+    repo: from === repo ? repository : renderRepository(state, from),
   });
   return {
     url: api,
@@ -89,7 +89,7 @@ function pullCore(state: State, repo: Repository, issue: Issue, pull: Pull) {
     assignees: issue.assignees.map((account) => renderUser(state.urls, account)),
     requested_reviewers: pull.requestedReviewers.map((account) => renderUser(state.urls, account)),
     requested_teams: pull.requestedTeams.map((team) => renderTeam(state.urls, team)),
-    head: ref(pull.headRef, pull.headSha),
+    head: ref(pull.headRef, pull.headSha, pull.headRepo),
     base: ref(pull.baseRef, baseSha(repo, pull)),
     _links: {
       self: { href: api },

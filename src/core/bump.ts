@@ -15,6 +15,11 @@ export interface BumpRequest {
   readonly candidate: Candidate;
   /** Repository path → text. Only files inside the environment's folder are looked at. */
   readonly files: ReadonlyMap<string, string>;
+  /**
+   * `upgrade` (default): the tag policy decides, never a downgrade. `exact`: write this version whatever
+   * it is (a rollback to a version the environment ran before).
+   */
+  readonly mode?: "upgrade" | "exact";
 }
 
 /** One value that changes, for PR bodies and CLI output. */
@@ -82,7 +87,8 @@ export function planBump(request: BumpRequest): BumpPlan {
   const image = normaliseImageName(app.image);
   const base = { environment, app: appName, image, candidate };
 
-  const accepted = acceptTag(app, candidate);
+  const mode = request.mode ?? "upgrade";
+  const accepted = mode === "exact" ? ({ ok: true } as const) : acceptTag(app, candidate);
   if (!accepted.ok) {
     return { ...base, files: [], skipped: [], warnings: [], noChangeReason: accepted.reason };
   }
@@ -108,12 +114,30 @@ export function planBump(request: BumpRequest): BumpPlan {
     warnings.push(...extraction.warnings);
     const mine = extraction.occurrences.filter((occurrence) => belongsTo(occurrence, appName, image));
     found += mine.length;
-    const change = editFile(parsed.source, app, candidate, mine, skipped);
+    const change = editFile(parsed.source, app, candidate, mine, skipped, mode);
     if (change !== undefined) files.push(change);
   }
 
   if (files.length > 0) return { ...base, files, skipped, warnings };
   return { ...base, files, skipped, warnings, noChangeReason: explainNoChange(base, found, skipped, config) };
+}
+
+/** The decision of a rollback: this exact version, unless it is already there. */
+function exactly(
+  current: { tag?: string; digest?: string },
+  candidate: Candidate,
+): ReturnType<typeof decideTag> {
+  if (
+    current.tag === candidate.tag &&
+    (candidate.digest === undefined || current.digest === candidate.digest)
+  ) {
+    return { kind: "skip", code: "already-current", reason: `already at ${candidate.tag}` };
+  }
+  return {
+    kind: "update",
+    tag: candidate.tag,
+    ...(candidate.digest !== undefined && { digest: candidate.digest }),
+  };
 }
 
 function belongsTo(occurrence: Occurrence, appName: string, image: string): boolean {
@@ -131,6 +155,7 @@ function editFile(
   candidate: Candidate,
   occurrences: readonly Occurrence[],
   skipped: Skipped[],
+  mode: "upgrade" | "exact",
 ): FileChange | undefined {
   const bySource = new Map<YamlSource, PendingEdit>();
   const changes: ValueChange[] = [];
@@ -146,7 +171,7 @@ function editFile(
       skip("missing-digest", `pins a digest and the event carried none; unpinning is left to a person`);
       continue;
     }
-    const decision = decideTag(app, current, candidate);
+    const decision = mode === "exact" ? exactly(current, candidate) : decideTag(app, current, candidate);
     if (decision.kind === "skip") {
       skip(decision.code, decision.reason);
       continue;

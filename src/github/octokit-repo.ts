@@ -6,6 +6,9 @@ import { FREEZE_LABEL, parseFreezeIssue } from "../core/freeze-issue.js";
 import type {
   FileWrite,
   FreezeHold,
+  MergedPull,
+  Reaction,
+  RepoPermission,
   GitHubRepo,
   HeadState,
   MergeMethod,
@@ -46,6 +49,9 @@ export class ObjectCache {
   }
 }
 
+const PULL_FIELDS = `number state title body url headRefName headRefOid baseRefName isCrossRepository createdAt mergedAt
+  author { login } mergedBy { login } labels(first: 20) { nodes { name } }`;
+
 const PullNode = z.object({
   number: z.number(),
   state: z.enum(["OPEN", "CLOSED", "MERGED"]),
@@ -56,10 +62,17 @@ const PullNode = z.object({
   headRefOid: z.string(),
   baseRefName: z.string(),
   isCrossRepository: z.boolean(),
+  createdAt: z.string(),
   mergedAt: z.string().nullable(),
   author: z.object({ login: z.string() }).nullable(),
   mergedBy: z.object({ login: z.string() }).nullable(),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).nullable(),
+});
+
+const IssueNode = z.object({
+  number: z.number(),
+  body: z.string(),
+  author: z.object({ login: z.string(), __typename: z.string() }).nullable(),
 });
 
 const TreeFile = z.object({ oid: z.string(), type: z.string() }).nullable();
@@ -93,6 +106,8 @@ const HeadResponse = z.object({
       .nullable()
       .optional(),
     pullRequests: z.object({ nodes: z.array(PullNode) }).optional(),
+    envPulls: z.object({ nodes: z.array(PullNode) }).optional(),
+    freezeIssues: z.object({ nodes: z.array(IssueNode) }).optional(),
   }),
 });
 
@@ -117,6 +132,7 @@ const RestPull = z.object({
   head: z.object({ ref: z.string(), sha: z.string() }),
   base: z.object({ ref: z.string() }),
   user: z.object({ login: z.string() }).nullable(),
+  created_at: z.string(),
   merged_at: z.string().nullable(),
   merged_by: z.object({ login: z.string() }).nullable().optional(),
   labels: z.array(z.object({ name: z.string() })),
@@ -135,6 +151,31 @@ const BlobsResponse = z.object({
 });
 const SHA = /^[0-9a-f]{40}$/;
 const BLOB_BATCH = 100;
+
+const ReadPullResponse = z.object({
+  repository: z.object({
+    pullRequest: PullNode.extend({
+      merged: z.boolean(),
+      mergeCommit: z
+        .object({ oid: z.string(), parents: z.object({ nodes: z.array(z.object({ oid: z.string() })) }) })
+        .nullable(),
+      commits: z.object({ nodes: z.array(z.object({ commit: z.object({ message: z.string() }) })) }),
+      files: z.object({ nodes: z.array(z.object({ path: z.string() })) }).nullable(),
+    }).nullable(),
+  }),
+});
+const AncestorsResponse = z.object({
+  repository: z.object({
+    object: z
+      .object({
+        history: z.object({ nodes: z.array(z.object({ oid: z.string(), message: z.string() })) }).optional(),
+      })
+      .nullable(),
+  }),
+});
+const SearchPullsResponse = z.object({
+  repository: z.object({ pullRequests: z.object({ nodes: z.array(PullNode) }) }),
+});
 const PullCreated = z.object({ number: z.number(), html_url: z.string() });
 const UpdateRefsResponse = z.object({
   updateRefs: z.object({ clientMutationId: z.string().nullable() }).nullable(),
@@ -159,6 +200,7 @@ export class OctokitRepo implements GitHubRepo {
   async readHead(options: {
     readonly branch?: string;
     readonly folders: readonly string[];
+    readonly env?: string;
   }): Promise<HeadState> {
     const folderFields = options.folders
       .map((_, index) => `${folderAlias(index)}: file(path: $folder${index}) { oid type }`)
@@ -169,13 +211,14 @@ export class OctokitRepo implements GitHubRepo {
         ? ""
         : `
         ref(qualifiedName: $qualifiedBranch) { target { oid ... on Commit { message parents(first: 2) { nodes { oid } } } } }
-        pullRequests(headRefName: $branch, first: 20, orderBy: { field: CREATED_AT, direction: DESC }) {
-          nodes {
-            number state title body url headRefName headRefOid baseRefName isCrossRepository mergedAt
-            author { login } mergedBy { login } labels(first: 20) { nodes { name } }
-          }
-        }`;
-    const query = `query StagecoachHead($owner: String!, $name: String!, $config: String!${options.branch === undefined ? "" : ", $branch: String!, $qualifiedBranch: String!"}${folderVariables}) {
+        pullRequests(headRefName: $branch, first: 20, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { ${PULL_FIELDS} } }`;
+    const envFields =
+      options.env === undefined
+        ? ""
+        : `
+        envPulls: pullRequests(labels: [$envLabel], first: 50, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ${PULL_FIELDS} } }
+        freezeIssues: issues(labels: [$freezeLabel], states: [OPEN], first: 20) { nodes { number body author { login __typename } } }`;
+    const query = `query StagecoachHead($owner: String!, $name: String!, $config: String!${options.branch === undefined ? "" : ", $branch: String!, $qualifiedBranch: String!"}${options.env === undefined ? "" : ", $envLabel: String!, $freezeLabel: String!"}${folderVariables}) {
       repository(owner: $owner, name: $name) {
         id
         squashMergeAllowed mergeCommitAllowed rebaseMergeAllowed
@@ -189,7 +232,7 @@ export class OctokitRepo implements GitHubRepo {
               ${folderFields}
             }
           }
-        }${branchFields}
+        }${branchFields}${envFields}
       }
     }`;
     const variables: Record<string, string> = {
@@ -200,6 +243,10 @@ export class OctokitRepo implements GitHubRepo {
     if (options.branch !== undefined) {
       variables["branch"] = options.branch;
       variables["qualifiedBranch"] = `refs/heads/${options.branch}`;
+    }
+    if (options.env !== undefined) {
+      variables["envLabel"] = `env:${options.env}`;
+      variables["freezeLabel"] = FREEZE_LABEL;
     }
     options.folders.forEach((folder, index) => {
       variables[`folder${index}`] = folder;
@@ -238,6 +285,12 @@ export class OctokitRepo implements GitHubRepo {
       pulls: (repository.pullRequests?.nodes ?? [])
         .filter((pull) => !pull.isCrossRepository)
         .map(toPullSummary),
+      envPulls: (repository.envPulls?.nodes ?? [])
+        .filter((pull) => !pull.isCrossRepository)
+        .map(toPullSummary),
+      freezes: (repository.freezeIssues?.nodes ?? []).flatMap((issue) =>
+        issue.author?.__typename === "Bot" ? toFreezeHold(issue.number, issue.body) : [],
+      ),
     };
   }
 
@@ -514,17 +567,7 @@ export class OctokitRepo implements GitHubRepo {
       )
       .parse(issues)) {
       // Only Stagecoach writes freeze issues; a look-alike opened by hand is not a freeze.
-      if (issue.user?.type !== "Bot") continue;
-      const record = parseFreezeIssue(issue.body);
-      if (record === undefined) continue;
-      const since = Date.parse(record.since);
-      holds.push({
-        issue: issue.number,
-        env: record.env,
-        by: record.by,
-        ...(record.reason !== undefined && { reason: record.reason }),
-        since: Number.isNaN(since) ? 0 : since,
-      });
+      if (issue.user?.type === "Bot") holds.push(...toFreezeHold(issue.number, issue.body ?? ""));
     }
     return holds;
   }
@@ -546,6 +589,7 @@ export class OctokitRepo implements GitHubRepo {
       headSha: pull.head.sha,
       baseRef: pull.base.ref,
       author: pull.user?.login ?? "ghost",
+      createdAt: pull.created_at,
       ...(pull.merged_at !== null && { mergedAt: pull.merged_at }),
       ...(pull.merged_by !== null && pull.merged_by !== undefined && { mergedBy: pull.merged_by.login }),
       labels: pull.labels.map((label) => label.name),
@@ -589,6 +633,181 @@ export class OctokitRepo implements GitHubRepo {
     }
   }
 
+  async readPull(number: number): Promise<MergedPull | undefined> {
+    const response = ReadPullResponse.parse(
+      await this.#octokit.graphql(
+        `query StagecoachPull($owner: String!, $name: String!, $number: Int!) {
+          repository(owner: $owner, name: $name) {
+            pullRequest(number: $number) {
+              ${PULL_FIELDS}
+              merged
+              mergeCommit { oid parents(first: 2) { nodes { oid } } }
+              commits(last: 100) { nodes { commit { message } } }
+              files(first: 100) { nodes { path } }
+            }
+          }
+        }`,
+        { owner: this.id.owner, name: this.id.name, number },
+      ),
+    );
+    const pull = response.repository.pullRequest;
+    if (pull === null) return undefined;
+    return {
+      ...toPullSummary(pull),
+      merged: pull.merged,
+      fromFork: pull.isCrossRepository,
+      ...(pull.mergeCommit !== null && {
+        mergeCommit: {
+          sha: pull.mergeCommit.oid,
+          parents: pull.mergeCommit.parents.nodes.map((parent) => parent.oid),
+        },
+      }),
+      commitMessages: pull.commits.nodes.map((node) => node.commit.message),
+      files: pull.files?.nodes.map((file) => file.path) ?? [],
+    };
+  }
+
+  async readAncestors(sha: string, count: number): Promise<readonly { sha: string; message: string }[]> {
+    if (!SHA.test(sha)) throw new Error(`not a git object id: ${JSON.stringify(sha)}`);
+    const response = AncestorsResponse.parse(
+      await this.#octokit.graphql(
+        `query StagecoachAncestors($owner: String!, $name: String!, $oid: GitObjectID!, $count: Int!) {
+          repository(owner: $owner, name: $name) { object(oid: $oid) { ... on Commit { history(first: $count) { nodes { oid message } } } } }
+        }`,
+        { owner: this.id.owner, name: this.id.name, oid: sha, count },
+      ),
+    );
+    return (
+      response.repository.object?.history?.nodes.map((node) => ({ sha: node.oid, message: node.message })) ??
+      []
+    );
+  }
+
+  async folderHistory(folder: string, limit: number): Promise<readonly { sha: string; date: string }[]> {
+    const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/commits", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      path: folder,
+      per_page: Math.min(limit, 100),
+    });
+    return z
+      .array(
+        z.object({
+          sha: z.string(),
+          commit: z.object({ committer: z.object({ date: z.string().optional() }).nullable() }),
+        }),
+      )
+      .parse(data)
+      .map((commit) => ({ sha: commit.sha, date: commit.commit.committer?.date ?? "" }));
+  }
+
+  async searchPulls(
+    labels: readonly string[],
+    states: readonly PullState[],
+    limit: number,
+  ): Promise<readonly PullSummary[]> {
+    const response = SearchPullsResponse.parse(
+      await this.#octokit.graphql(
+        `query StagecoachSearchPulls($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!) {
+          repository(owner: $owner, name: $name) {
+            pullRequests(labels: $labels, states: $states, first: $first, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ${PULL_FIELDS} } }
+          }
+        }`,
+        {
+          owner: this.id.owner,
+          name: this.id.name,
+          labels: labels.slice(0, 1),
+          states: states.map((state) => state.toUpperCase()),
+          first: Math.min(limit, 100),
+        },
+      ),
+    );
+    // GitHub matches any of the labels given; the rest are checked here, so all must be present.
+    return response.repository.pullRequests.nodes
+      .filter((pull) => !pull.isCrossRepository)
+      .map(toPullSummary)
+      .filter((pull) => labels.every((label) => pull.labels.includes(label)));
+  }
+
+  async reactToComment(commentId: number, reaction: Reaction): Promise<"created" | "exists"> {
+    const response = await this.#octokit.request(
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+      {
+        owner: this.id.owner,
+        repo: this.id.name,
+        comment_id: commentId,
+        content: reaction,
+      },
+    );
+    // 201 when this reaction is new, 200 when the app had already reacted so.
+    return response.status === 201 ? "created" : "exists";
+  }
+
+  async permissionOf(login: string): Promise<RepoPermission> {
+    try {
+      const { data } = await this.#octokit.request(
+        "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+        {
+          owner: this.id.owner,
+          repo: this.id.name,
+          username: login,
+        },
+      );
+      const parsed = z.object({ permission: z.string(), role_name: z.string().optional() }).parse(data);
+      // role_name tells maintain and triage apart; permission folds them into write and read.
+      const role = parsed.role_name ?? parsed.permission;
+      return (
+        (["admin", "maintain", "write", "triage", "read"] as const).find((name) => name === role) ??
+        (parsed.permission === "none" ? "none" : "read")
+      );
+    } catch (error) {
+      if (statusOf(error) === 404) return "none";
+      throw error;
+    }
+  }
+
+  async isTeamMember(org: string, team: string, login: string): Promise<boolean> {
+    try {
+      const { data } = await this.#octokit.request(
+        "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
+        {
+          org,
+          team_slug: team,
+          username: login,
+        },
+      );
+      return z.object({ state: z.string() }).parse(data).state === "active";
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  async createIssue(options: {
+    title: string;
+    body: string;
+    labels: readonly string[];
+  }): Promise<{ number: number; url: string }> {
+    const { data } = await this.#octokit.request("POST /repos/{owner}/{repo}/issues", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      title: options.title,
+      body: options.body,
+      labels: [...options.labels],
+    });
+    const issue = z.object({ number: z.number(), html_url: z.string() }).parse(data);
+    return { number: issue.number, url: issue.html_url };
+  }
+
+  async closeIssue(number: number): Promise<void> {
+    await this.#octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      issue_number: number,
+      state: "closed",
+    });
+  }
+
   #repositoryNodeId: string | undefined;
 
   /** Remembered from `readHead` (always called first); fetched only when a caller skipped it. */
@@ -607,6 +826,21 @@ export class OctokitRepo implements GitHubRepo {
   }
 }
 
+function toFreezeHold(number: number, body: string): FreezeHold[] {
+  const record = parseFreezeIssue(body);
+  if (record === undefined) return [];
+  const since = Date.parse(record.since);
+  return [
+    {
+      issue: number,
+      env: record.env,
+      by: record.by,
+      ...(record.reason !== undefined && { reason: record.reason }),
+      since: Number.isNaN(since) ? 0 : since,
+    },
+  ];
+}
+
 function toPullSummary(node: z.output<typeof PullNode>): PullSummary {
   const state: PullState = node.state === "OPEN" ? "open" : node.state === "MERGED" ? "merged" : "closed";
   return {
@@ -619,6 +853,7 @@ function toPullSummary(node: z.output<typeof PullNode>): PullSummary {
     headSha: node.headRefOid,
     baseRef: node.baseRefName,
     author: node.author?.login ?? "ghost",
+    createdAt: node.createdAt,
     ...(node.mergedAt !== null && { mergedAt: node.mergedAt }),
     ...(node.mergedBy !== null && { mergedBy: node.mergedBy.login }),
     labels: node.labels?.nodes.map((label) => label.name) ?? [],

@@ -20,6 +20,7 @@ export interface PullSummary {
   readonly headSha: string;
   readonly baseRef: string;
   readonly author: string;
+  readonly createdAt: string;
   readonly mergedAt?: string;
   readonly mergedBy?: string;
   readonly labels: readonly string[];
@@ -41,7 +42,24 @@ export interface HeadState {
   readonly branch?: { readonly sha: string; readonly message: string; readonly parents: readonly string[] };
   /** PRs whose head is the requested branch in this repository, newest first, any state. */
   readonly pulls: readonly PullSummary[];
+  /** With `env`: recent PRs labelled `env:<env>` (open, closed and merged), most recently updated first. */
+  readonly envPulls: readonly PullSummary[];
+  /** With `env`: open `/freeze` holds of every environment. */
+  readonly freezes: readonly FreezeHold[];
 }
+
+/** A merged (or closed) PR with what promotion needs to know about it. */
+export interface MergedPull extends PullSummary {
+  readonly merged: boolean;
+  readonly fromFork: boolean;
+  readonly mergeCommit?: { readonly sha: string; readonly parents: readonly string[] };
+  /** Messages of the PR's commits, oldest first (to tell a rebase merge from a squash). */
+  readonly commitMessages: readonly string[];
+  readonly files: readonly string[];
+}
+
+export type Reaction = "+1" | "-1" | "eyes" | "rocket" | "confused" | "hooray";
+export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
 export interface TreeEntry {
   /** Path relative to the tree that was read. */
@@ -78,7 +96,11 @@ export interface FreezeHold {
 
 export interface GitHubRepo {
   readonly id: RepoId;
-  readHead(options: { readonly branch?: string; readonly folders: readonly string[] }): Promise<HeadState>;
+  readHead(options: {
+    readonly branch?: string;
+    readonly folders: readonly string[];
+    readonly env?: string;
+  }): Promise<HeadState>;
   /** Tree SHAs of folders at a commit (when the config changed and the folders are new). */
   readFolders(
     commitSha: string,
@@ -122,6 +144,37 @@ export interface GitHubRepo {
   getPull(number: number): Promise<PullDetail>;
   /** Open `/freeze` holds (issues labelled stagecoach:freeze). */
   readFreezes(): Promise<readonly FreezeHold[]>;
+  /** A PR with its merge commit, commits and files (one GraphQL read). */
+  readPull(number: number): Promise<MergedPull | undefined>;
+  /** `count` first-parent ancestors of a commit, newest first, starting with the commit itself. */
+  readAncestors(
+    sha: string,
+    count: number,
+  ): Promise<readonly { readonly sha: string; readonly message: string }[]>;
+  /** Commits that touched a folder on the default branch, newest first. */
+  folderHistory(
+    folder: string,
+    limit: number,
+  ): Promise<readonly { readonly sha: string; readonly date: string }[]>;
+  /** Recent PRs with all these labels, most recently updated first. */
+  searchPulls(
+    labels: readonly string[],
+    states: readonly PullState[],
+    limit: number,
+  ): Promise<readonly PullSummary[]>;
+  /**
+   * Adds the app's reaction to a comment. "exists" when the app had already reacted so: GitHub keeps one
+   * reaction per user and kind, which makes the first reaction a lock two replicas cannot both take.
+   */
+  reactToComment(commentId: number, reaction: Reaction): Promise<"created" | "exists">;
+  permissionOf(login: string): Promise<RepoPermission>;
+  isTeamMember(org: string, team: string, login: string): Promise<boolean>;
+  createIssue(options: {
+    readonly title: string;
+    readonly body: string;
+    readonly labels: readonly string[];
+  }): Promise<{ number: number; url: string }>;
+  closeIssue(number: number): Promise<void>;
   /** Open PRs whose head is this commit. */
   pullsForCommit(sha: string): Promise<readonly number[]>;
   /** Merges only if the head is still `sha`; GitHub enforces branch protection. */

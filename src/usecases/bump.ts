@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
-import { environmentFolder, planBump, type BumpPlan } from "../core/bump.js";
+import { planBump, type BumpPlan } from "../core/bump.js";
+import { environmentFreeze, rollbackHolds } from "../core/holds.js";
 import { ConfigError } from "../core/errors.js";
 import { normaliseImageName } from "../core/image-ref.js";
 import { code } from "../core/markdown.js";
@@ -7,8 +8,10 @@ import { parseMetadata } from "../core/metadata.js";
 import { bumpBranch, renderBumpPullRequest, type ChangeSource } from "../core/render-bump.js";
 import { compareTags, type Candidate } from "../core/tag-policy.js";
 import { parseTrailers, type ProposedVersion } from "../core/trailers.js";
-import type { GitHubRepo, HeadState, PullSummary, TreeEntry } from "../github/port.js";
+import type { GitHubRepo, HeadState, PullSummary } from "../github/port.js";
 import type { ConfigCache } from "./config-cache.js";
+import { readEnvironment } from "./environment-files.js";
+import { writeProposal } from "./write-proposal.js";
 import type { Log } from "./log.js";
 
 export interface BumpRequest {
@@ -31,10 +34,10 @@ export type BumpOutcome =
 export interface BumpDeps {
   readonly configs: ConfigCache;
   readonly log: Log;
+  readonly now: () => number;
 }
 
 const MAX_ATTEMPTS = 6;
-const YAML_FILE = /\.ya?ml$|(?:^|\/)Kustomization$/i;
 
 /**
  * Brings one (environment, app) to a candidate version through its bump PR: one branch, one PR, a fresh
@@ -73,7 +76,11 @@ async function attemptBump(
 ): Promise<BumpOutcome | "conflict"> {
   const repoName = `${repo.id.owner}/${repo.id.name}`;
   const branch = bumpBranch(request.environment, request.app);
-  const head = await repo.readHead({ branch, folders: deps.configs.folders(repoName) });
+  const head = await repo.readHead({
+    branch,
+    folders: deps.configs.folders(repoName),
+    env: request.environment,
+  });
   if (head.config === undefined)
     return { kind: "skipped", reason: "the repository has no .github/stagecoach.yml" };
   let config: Config;
@@ -96,6 +103,15 @@ async function attemptBump(
       reason: `the config no longer has app ${request.app} or environment ${request.environment}`,
     };
   }
+
+  const frozen = environmentFreeze(config, request.environment, head.freezes, deps.now());
+  if (frozen.frozen)
+    return {
+      kind: "skipped",
+      reason: `${request.environment} is frozen (${frozen.reason}); no automatic PR opens`,
+    };
+  const hold = rollbackHolds(request.environment, head.envPulls).get(request.app);
+  if (hold !== undefined) return { kind: "skipped", reason: hold.reason };
 
   const candidate = request.candidate;
   const proposed = currentProposal(head, request);
@@ -128,57 +144,28 @@ async function attemptBump(
     };
   }
 
-  const plan = planBump({
+  const { files, modes } = await readEnvironment(
+    repo,
     config,
-    environment: request.environment,
-    app: request.app,
-    candidate,
-    files: await readEnvironment(repo, config, head, request.environment),
-  });
+    request.environment,
+    head.commitSha,
+    head.folders,
+  );
+  const plan = planBump({ config, environment: request.environment, app: request.app, candidate, files });
   if (plan.files.length === 0) return { kind: "skipped", reason: plan.noChangeReason ?? "nothing to change" };
 
   const superseded = openPull === undefined ? [] : supersededVersions(openPull, request.app);
   const content = renderBumpPullRequest(config, plan, request.source, superseded);
-  const modes = new Map(
-    (await readEnvironmentTree(repo, config, head, request.environment)).map((entry) => [
-      entry.path,
-      entry.mode,
-    ]),
+  const written = await writeProposal(
+    repo,
+    head,
+    branch,
+    openPull,
+    content,
+    plan.files.map((file) => ({ path: file.path, content: file.after, ...withMode(modes.get(file.path)) })),
   );
-  const commit = await repo.createCommit({
-    parent: head.commitSha,
-    baseTree: head.treeSha,
-    message: content.commitMessage,
-    files: plan.files.map((file) => ({
-      path: file.path,
-      content: file.after,
-      ...withMode(modes.get(file.path)),
-    })),
-  });
-  const moved =
-    head.branch === undefined
-      ? await repo.createBranch(branch, commit)
-      : await repo.moveBranch(branch, head.branch.sha, commit);
-  if (moved === "exists" || moved === "conflict") return "conflict";
-
-  if (openPull !== undefined) {
-    await repo.updatePull(openPull.number, { title: content.title, body: content.body });
-    return { kind: "updated", pull: openPull.number, plan, autoMerge: environment.autoMerge };
-  }
-  try {
-    const created = await repo.createPull({
-      branch,
-      base: head.defaultBranch,
-      title: content.title,
-      body: content.body,
-      labels: content.labels,
-    });
-    return { kind: "opened", pull: created.number, plan, autoMerge: environment.autoMerge };
-  } catch (error) {
-    // Another replica opened the PR for this branch between our read and now: read again.
-    if (isStatus(error, 422)) return "conflict";
-    throw error;
-  }
+  if (written === "conflict") return "conflict";
+  return { kind: written.kind, pull: written.pull, plan, autoMerge: environment.autoMerge };
 }
 
 /**
@@ -259,14 +246,8 @@ async function repairBody(
     tag: proposed.tag,
     ...(proposed.digest !== undefined && { digest: proposed.digest }),
   };
-  const base = await readEnvironment(repo, config, head, request.environment);
-  const plan = planBump({
-    config,
-    environment: request.environment,
-    app: request.app,
-    candidate,
-    files: base,
-  });
+  const { files } = await readEnvironment(repo, config, request.environment, head.commitSha, head.folders);
+  const plan = planBump({ config, environment: request.environment, app: request.app, candidate, files });
   if (plan.files.length === 0)
     return {
       kind: "skipped",
@@ -279,44 +260,8 @@ async function repairBody(
   return { kind: "repaired", pull: pull.number };
 }
 
-async function readEnvironmentTree(
-  repo: GitHubRepo,
-  config: Config,
-  head: HeadState,
-  environment: string,
-): Promise<TreeEntry[]> {
-  const folder = environmentFolder(config, environment);
-  let treeSha = head.folders.get(folder);
-  if (!head.folders.has(folder)) treeSha = (await repo.readFolders(head.commitSha, [folder])).get(folder);
-  if (treeSha === undefined) return [];
-  return (await repo.readTree(treeSha)).map((entry) => ({ ...entry, path: `${folder}/${entry.path}` }));
-}
-
-/** The YAML files of one environment folder at the head commit: tree and blobs, cached by SHA. */
-async function readEnvironment(
-  repo: GitHubRepo,
-  config: Config,
-  head: HeadState,
-  environment: string,
-): Promise<Map<string, string>> {
-  const entries = (await readEnvironmentTree(repo, config, head, environment)).filter((entry) =>
-    YAML_FILE.test(entry.path),
-  );
-  const blobs = await repo.readBlobs(entries.map((entry) => entry.sha));
-  const files = new Map<string, string>();
-  for (const entry of entries) {
-    const text = blobs.get(entry.sha);
-    if (text !== undefined) files.set(entry.path, text);
-  }
-  return files;
-}
-
 function withMode(mode: string | undefined): { mode?: string } {
   return mode === undefined ? {} : { mode };
-}
-
-function isStatus(error: unknown, status: number): boolean {
-  return error !== null && typeof error === "object" && "status" in error && error.status === status;
 }
 
 /** The apps of a config whose image is `image` (canonical), with the environments a new version enters. */

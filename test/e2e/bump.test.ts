@@ -329,36 +329,27 @@ describe("idempotency and concurrency", () => {
       Promise.reject(new Error("no replica")));
     const real = new OctokitRepo(octokit, { owner: "acme", name: "config" }, new ObjectCache());
     let raced = false;
-    const racing: GitHubRepo = {
-      id: real.id,
-      readHead: (options) => real.readHead(options),
-      readFolders: (sha, folders) => real.readFolders(sha, folders),
-      readTree: (sha) => real.readTree(sha),
-      readBlob: (sha) => real.readBlob(sha),
-      readBlobs: (shas) => real.readBlobs(shas),
-      createCommit: (options) => real.createCommit(options),
-      createBranch: (name, sha) => real.createBranch(name, sha),
-      moveBranch: async (name, from, to) => {
-        if (!raced) {
-          raced = true;
-          await beforeMove(real);
+    // Everything goes to the real adapter; only moveBranch lets the competitor write first.
+    const racing = new Proxy(real, {
+      get(target, property, receiver) {
+        if (property === "moveBranch") {
+          return async (name: string, from: string, to: string) => {
+            if (!raced) {
+              raced = true;
+              await beforeMove(real);
+            }
+            return real.moveBranch(name, from, to);
+          };
         }
-        return real.moveBranch(name, from, to);
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
-      createPull: (options) => real.createPull(options),
-      updatePull: (number, changes) => real.updatePull(number, changes),
-      addLabels: (number, labels) => real.addLabels(number, labels),
-      comment: (number, body) => real.comment(number, body),
-      upsertComment: (number, key, body) => real.upsertComment(number, key, body),
-      getPull: (number) => real.getPull(number),
-      readFreezes: () => real.readFreezes(),
-      pullsForCommit: (sha) => real.pullsForCommit(sha),
-      mergePull: (number, sha, method) => real.mergePull(number, sha, method),
-    };
+    }) as GitHubRepo;
     return { racing, real };
   }
 
   const deps = {
+    now: Date.now,
     configs: new ConfigCache(),
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   };
