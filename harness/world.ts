@@ -10,6 +10,7 @@ import { createStagecoach } from "../src/app.js";
 import { StagecoachOctokit } from "../src/octokit.js";
 import type { Settings } from "../src/settings.js";
 import { Activity } from "../src/usecases/activity.js";
+import { TimerClock } from "../src/usecases/clock.js";
 
 /**
  * Stagecoach for real (Probot's server, its webhooks and Octokit) against the fake GitHub: what the
@@ -25,6 +26,8 @@ export interface Replica {
   readonly url: string;
   readonly probot: Probot;
   readonly activity: Activity;
+  /** The replica's clock: the world's time, with this replica's gate timers on it. */
+  readonly clock: TimerClock;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,20 @@ export interface World {
   readonly replicas: readonly Replica[];
   /** Until the fake has nothing in flight and every replica is idle (Probot may answer 202 and go on). */
   settle(options?: { timeoutMs?: number }): Promise<void>;
+  /** The time both the fake's data and the app see (ms since the epoch). */
+  now(): number;
+  /**
+   * Moves time forward for the fake's data (merged_at, commit dates) and every replica together, so
+   * soak times pass; the replicas' due timers fire at once. Call `settle()` afterwards.
+   */
+  advanceClock(ms: number): void;
+  /** Stops time at `instant` for the fake and every replica (it still moves with `advanceClock`). */
+  setClock(instant: number | Date): void;
+  /**
+   * Stops replica `index` (default 0) after it is idle, with its in-memory state and timers, and
+   * starts a fresh one in its place that receives its share of the webhooks.
+   */
+  restartReplica(index?: number): Promise<Replica>;
   close(): Promise<void>;
 }
 
@@ -106,15 +123,22 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     registrySecrets: {},
     ...options.settings,
   };
+  // One time for the fake's data and the app: real time (or `options.now`), stopped or moved by tests.
+  let frozenAt: number | undefined;
+  let offset = 0;
+  const now = (): number => (frozenAt ?? options.now?.() ?? Date.now()) + offset;
   const replicas: Replica[] = [];
   for (let index = 0; index < (options.replicas ?? 1); index++) {
-    replicas.push(await startReplica(fake, app, settings, options));
+    replicas.push(await startReplica(fake, app, settings, options, now));
   }
-  fake.setWebhookTarget(
-    app,
-    replicas.map((replica) => `${replica.url}/api/github/webhooks`),
-    options.delivery ?? "round-robin",
-  );
+  const pointWebhooks = (): void => {
+    fake.setWebhookTarget(
+      app,
+      replicas.map((replica) => `${replica.url}/api/github/webhooks`),
+      options.delivery ?? "round-robin",
+    );
+  };
+  pointWebhooks();
   const settle = async (settleOptions: { timeoutMs?: number } = {}): Promise<void> => {
     for (;;) {
       await fake.settle(settleOptions);
@@ -132,6 +156,29 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     repo: CONFIG_REPO,
     replicas,
     settle,
+    now,
+    advanceClock(ms: number) {
+      fake.advanceClock(ms);
+      offset += ms;
+      for (const replica of replicas) replica.clock.wake();
+    },
+    setClock(instant: number | Date) {
+      const at = typeof instant === "number" ? instant : instant.getTime();
+      fake.state.clock.freeze(new Date(at));
+      frozenAt = at;
+      offset = 0;
+      for (const replica of replicas) replica.clock.wake();
+    },
+    async restartReplica(index = 0) {
+      const old = replicas[index];
+      if (old === undefined) throw new Error(`no replica ${index}`);
+      await settle();
+      await old.close();
+      const fresh = await startReplica(fake, app, settings, options, now);
+      replicas[index] = fresh;
+      pointWebhooks();
+      return fresh;
+    },
     async close() {
       await settle();
       for (const replica of replicas) await replica.close();
@@ -145,6 +192,7 @@ async function startReplica(
   app: AppCredentials,
   settings: Settings,
   options: WorldOptions,
+  now: () => number,
 ): Promise<Replica> {
   const production = options.production === true;
   const probot = new Probot({
@@ -163,8 +211,14 @@ async function startReplica(
     }),
   });
   const activity = new Activity();
+  const clock = new TimerClock(now);
   const middleware = await createNodeMiddleware(
-    createStagecoach({ ...settings, activity, ...(options.now !== undefined && { now: options.now }) }),
+    createStagecoach({
+      ...settings,
+      activity,
+      clock,
+      ...(options.now !== undefined && { now: options.now }),
+    }),
     { probot },
   );
   const server: Server = createServer((req, res) => {
@@ -176,8 +230,10 @@ async function startReplica(
     url: `http://127.0.0.1:${port}`,
     probot,
     activity,
+    clock,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        clock.stop();
         server.close((error) => {
           if (error === undefined) resolve();
           else reject(error);

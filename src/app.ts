@@ -1,9 +1,15 @@
 import type { ApplicationFunction, Probot } from "probot";
+import { z } from "zod";
 import { appInstallations, installationRepositories, readConfigs } from "./github/installation.js";
 import { ObjectCache, OctokitRepo } from "./github/octokit-repo.js";
 import { onImagePublished, type Publish } from "./handlers/image-published.js";
 import { onCheckCompleted, onStatus, type MergeIfReady } from "./handlers/checks-completed.js";
 import { onInstallationRepositories, onPush } from "./handlers/config-changed.js";
+import { registerGate } from "./handlers/gate.js";
+import { onIssueComment } from "./handlers/issue-comment.js";
+import { onPullRequestMerged } from "./handlers/pull-request-merged.js";
+import { handleComment } from "./usecases/command.js";
+import { promoteMergedPull } from "./usecases/promote-merged.js";
 import type { RepoId } from "./github/port.js";
 import { tryAutoMerge } from "./usecases/auto-merge.js";
 import { createRegistryHandler } from "./intake/index.js";
@@ -13,6 +19,7 @@ import { Activity } from "./usecases/activity.js";
 import { Coalescer } from "./usecases/coalescer.js";
 import { ConfigCache } from "./usecases/config-cache.js";
 import { ConfigIndex } from "./usecases/config-index.js";
+import { TimerClock, type Clock } from "./usecases/clock.js";
 import { RecentKeys } from "./usecases/dedupe.js";
 import { preferNewer, publishImage, type BumpJob } from "./usecases/publish.js";
 
@@ -20,6 +27,8 @@ export interface StagecoachOptions extends Settings {
   readonly now?: () => number;
   /** Receives every piece of work the app does, so callers can wait until it is idle. */
   readonly activity?: Activity;
+  /** The approval gate's clock and timers (soak and freeze boundaries); tests move it forward. */
+  readonly clock?: Clock;
 }
 
 const INSTALLATIONS_TTL_MS = 10 * 60 * 1000;
@@ -35,7 +44,9 @@ const sleep = (ms: number): Promise<void> =>
  */
 export function createStagecoach(options: StagecoachOptions): ApplicationFunction {
   return (probot: Probot, { addHandler }) => {
-    const now = options.now ?? Date.now;
+    // One clock for everything: freeze checks, soak, timers (tests move it).
+    const clock = options.clock ?? new TimerClock(options.now ?? Date.now);
+    const now = (): number => clock.now();
     const log = probot.log;
     const activity = options.activity ?? new Activity();
     const tracked =
@@ -68,7 +79,7 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       prefer: preferNewer,
       run: async (_key, job) => {
         const repo = new OctokitRepo(await probot.auth(job.installationId), job.repo, objects);
-        const outcome = await runBump(repo, job.request, { configs, log });
+        const outcome = await runBump(repo, job.request, { configs, log, now });
         if ((outcome.kind === "opened" || outcome.kind === "updated") && outcome.autoMerge) {
           await tryAutoMerge(repo, outcome.pull, { configs, log, sleep });
         }
@@ -85,6 +96,26 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       sha: string,
     ): Promise<readonly number[]> =>
       new OctokitRepo(await probot.auth(installationId), id, objects).pullsForCommit(sha);
+
+    // Approval gates: the check run `Stagecoach / approvals`, its webhooks, timers and start-up pass.
+    registerGate(probot, {
+      clock,
+      configs,
+      objects,
+      activity,
+      log,
+      tracked,
+      mergeIfReady,
+    });
+
+    let appSlug: string | undefined;
+    const ownSlug = async (): Promise<string> => {
+      if (appSlug === undefined) {
+        const { data } = await (await probot.auth()).request("GET /app");
+        appSlug = z.object({ slug: z.string() }).parse(data).slug;
+      }
+      return appSlug;
+    };
 
     const publish: Publish = async (installationIds, events) => {
       for (const event of events) await publishImage({ index, recent, bumps, log }, installationIds, event);
@@ -103,11 +134,41 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       tracked(onImagePublished(publish)),
     );
     probot.on("push", tracked(onPush(index)));
-    probot.on(["check_suite.completed", "check_run.completed"], tracked(onCheckCompleted(mergeIfReady)));
+    probot.on(
+      ["check_suite.completed", "check_run.completed"],
+      tracked(onCheckCompleted(mergeIfReady, ownSlug)),
+    );
     probot.on("status", tracked(onStatus(mergeIfReady, pullsForCommit)));
     probot.on(
       ["installation_repositories.added", "installation_repositories.removed"],
       tracked(onInstallationRepositories(index)),
+    );
+
+    // Promotion down the chain (issue 4).
+    const repoFor = async (installationId: number, id: RepoId): Promise<OctokitRepo> =>
+      new OctokitRepo(await probot.auth(installationId), id, objects);
+    // Comment commands (issue 4).
+
+    probot.on(
+      "issue_comment.created",
+      tracked(
+        onIssueComment(async (installationId, id, event) => {
+          await handleComment(await repoFor(installationId, id), event, {
+            configs,
+            log,
+            now,
+            appLogin: `${await ownSlug()}[bot]`,
+          });
+        }),
+      ),
+    );
+    probot.on(
+      "pull_request.closed",
+      tracked(
+        onPullRequestMerged(async (installationId, id, number) => {
+          await promoteMergedPull(await repoFor(installationId, id), number, { configs, log, now });
+        }),
+      ),
     );
 
     addHandler(

@@ -11,6 +11,8 @@ export interface LoggedRequest {
   readonly ms: number;
   /** The fault injected, if any. */
   readonly fault: string | undefined;
+  /** For `POST /graphql`: the operation's name, when the query names one. */
+  readonly operation: string | undefined;
 }
 
 export class RequestLog {
@@ -32,6 +34,16 @@ export class RequestLog {
   countsByRoute(filter: (entry: LoggedRequest) => boolean = () => true): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const entry of this.#entries.filter(filter)) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
+    return counts;
+  }
+
+  /** Like countsByRoute, but GraphQL requests are counted per operation (`POST /graphql StagecoachHead`). */
+  countsByOperation(filter: (entry: LoggedRequest) => boolean = () => true): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.#entries.filter(filter)) {
+      const key = entry.operation === undefined ? entry.route : `${entry.route} ${entry.operation}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
     return counts;
   }
 

@@ -64,6 +64,7 @@ export async function handle(pipeline: Pipeline, req: IncomingMessage, res: Serv
         installationId: undefined,
         started,
         fault: fault.kind,
+        operation: undefined,
       });
       return;
     }
@@ -79,6 +80,7 @@ export async function handle(pipeline: Pipeline, req: IncomingMessage, res: Serv
       installationId: outcome.installationId,
       started,
       fault: fault?.kind,
+      operation: routeKey === "POST /graphql" ? graphqlOperation(raw) : undefined,
     });
   } finally {
     release();
@@ -97,6 +99,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The operation's name (`query StagecoachHead(…)` → `StagecoachHead`), for the request log. */
+function graphqlOperation(raw: Buffer): string | undefined {
+  try {
+    const body = JSON.parse(raw.toString("utf8")) as { operationName?: unknown; query?: unknown };
+    if (typeof body.operationName === "string") return body.operationName;
+    if (typeof body.query !== "string") return undefined;
+    return /^\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)/u.exec(body.query)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 function delay(ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -111,6 +125,7 @@ function log(
     installationId: number | undefined;
     started: number;
     fault: string | undefined;
+    operation: string | undefined;
   },
 ): void {
   pipeline.log.add({
@@ -121,6 +136,7 @@ function log(
     installationId: entry.installationId,
     ms: performance.now() - entry.started,
     fault: entry.fault,
+    operation: entry.operation,
   });
 }
 

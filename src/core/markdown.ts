@@ -19,12 +19,16 @@ export function code(text: string): string {
  * after `www` keeps mentions and bare URLs from becoming pings or links.
  */
 export function escapeText(text: string): string {
-  return text
-    .replace(/\s+/g, " ")
-    .replace(/[\\`*_[\]<>#+!|~&]/g, "\\$&")
-    .replace(/@/g, `@${ZERO_WIDTH_SPACE}`)
-    .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`)
-    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZERO_WIDTH_SPACE}.`);
+  return (
+    text
+      .replace(/\s+/g, " ")
+      // `#` is left alone: text is always placed after other words, where it makes no heading, and #12
+      // must still link to the PR.
+      .replace(/[\\`*_[\]<>+!|~&]/g, "\\$&")
+      .replace(/@/g, `@${ZERO_WIDTH_SPACE}`)
+      .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`)
+      .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}${ZERO_WIDTH_SPACE}.`)
+  );
 }
 
 /** A table cell: escaped text with pipes and line breaks neutralised. */

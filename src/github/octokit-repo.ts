@@ -598,6 +598,25 @@ export class OctokitRepo implements GitHubRepo {
     };
   }
 
+  async checkConclusion(sha: string, name: string): Promise<string> {
+    const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      owner: this.id.owner,
+      repo: this.id.name,
+      ref: sha,
+      check_name: name,
+    });
+    const runs = z
+      .object({
+        check_runs: z.array(
+          z.object({ id: z.number(), status: z.string(), conclusion: z.string().nullable() }),
+        ),
+      })
+      .parse(data).check_runs;
+    const latest = [...runs].sort((a, b) => b.id - a.id)[0];
+    if (latest === undefined) return "missing";
+    return latest.status === "completed" ? (latest.conclusion ?? "pending") : "pending";
+  }
+
   async pullsForCommit(sha: string): Promise<readonly number[]> {
     const { data } = await this.#octokit.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
       owner: this.id.owner,

@@ -142,6 +142,8 @@ export interface GitHubRepo {
    */
   upsertComment(number: number, key: string, body: string): Promise<"created" | "updated" | "unchanged">;
   getPull(number: number): Promise<PullDetail>;
+  /** The latest run of a check by name on a commit: its conclusion, "pending", or "missing". */
+  checkConclusion(sha: string, name: string): Promise<string>;
   /** Open `/freeze` holds (issues labelled stagecoach:freeze). */
   readFreezes(): Promise<readonly FreezeHold[]>;
   /** A PR with its merge commit, commits and files (one GraphQL read). */

@@ -10,13 +10,17 @@ type CheckEvent = "check_suite.completed" | "check_run.completed";
 
 /**
  * A check suite or run finished: Stagecoach PRs it belongs to may now be mergeable. Only same-repository
- * PRs on `stagecoach/` branches are looked at, so CI of other PRs costs no API request.
+ * PRs on `stagecoach/` branches are looked at, so CI of other PRs costs no API request. Stagecoach's own
+ * gate run is skipped: the gate asks for the merge itself when it turns green.
  */
-export function onCheckCompleted(mergeIfReady: MergeIfReady) {
+export function onCheckCompleted(mergeIfReady: MergeIfReady, ownSlug: () => Promise<string>) {
   return async (context: Context<CheckEvent>): Promise<void> => {
     const installationId = context.payload.installation?.id;
     const owner = context.payload.repository.owner.login;
     if (installationId === undefined) return;
+    const app =
+      "check_suite" in context.payload ? context.payload.check_suite.app : context.payload.check_run.app;
+    if (app?.slug !== undefined && app.slug === (await ownSlug())) return;
     const pulls =
       "check_suite" in context.payload
         ? context.payload.check_suite.pull_requests

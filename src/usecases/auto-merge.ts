@@ -1,5 +1,6 @@
 import { ConfigError } from "../core/errors.js";
 import { parseMetadata } from "../core/metadata.js";
+import { GATE_CHECK_NAME } from "../core/render-gate.js";
 import type { GitHubRepo, PullDetail } from "../github/port.js";
 import type { ConfigCache } from "./config-cache.js";
 import type { Log } from "./log.js";
@@ -55,6 +56,12 @@ export async function tryAutoMerge(
     if (pull.mergeableState !== "unknown") break;
     await deps.sleep(delay);
     pull = await repo.getPull(number);
+  }
+  // The gate must have spoken, and said yes, even where branch protection does not require it.
+  const gate = await repo.checkConclusion(pull.headSha, GATE_CHECK_NAME);
+  if (gate !== "success") {
+    deps.log.info({ ...fields, gate }, "auto-merge waits for the approval gate");
+    return { kind: "waiting", reason: `the ${GATE_CHECK_NAME} check is ${gate}` };
   }
   if (!READY.has(pull.mergeableState)) {
     deps.log.info({ ...fields, state: pull.mergeableState }, "auto-merge waits for the PR to be mergeable");

@@ -509,7 +509,15 @@ describe("routing", () => {
 });
 
 describe("API cost", () => {
-  it("a warm bump costs one read and five writes for a new PR, and five requests to update it", async () => {
+  // The gate (issue 5) answers every opened or pushed PR with its own read and check run; those are
+  // counted apart so a regression in either shows which flow it belongs to.
+  const GATE = {
+    "POST /graphql StagecoachGate": 1,
+    "GET /repos/{owner}/{repo}/issues": 1,
+    "POST /repos/{owner}/{repo}/check-runs": 1,
+  };
+
+  it("a warm bump costs one read and five writes for a new PR, and four to update it; the gate three more", async () => {
     const { fake } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
     await (world as World).settle();
@@ -517,23 +525,26 @@ describe("API cost", () => {
     fake.requests.reset();
     fake.as("alice").publishContainer({ owner: "acme", name: "web", tag: "2.1.0", digest: DIGEST("d") });
     await (world as World).settle();
-    expect(fake.requests.countsByRoute()).toEqual({
-      "POST /graphql": 1,
+    expect(fake.requests.countsByOperation()).toEqual({
+      "POST /graphql StagecoachHead": 1,
       "POST /repos/{owner}/{repo}/git/trees": 1,
       "POST /repos/{owner}/{repo}/git/commits": 1,
       "POST /repos/{owner}/{repo}/git/refs": 1,
       "POST /repos/{owner}/{repo}/pulls": 1,
       "POST /repos/{owner}/{repo}/issues/{issue_number}/labels": 1,
+      ...GATE,
     });
 
     fake.requests.reset();
     fake.as("alice").publishContainer({ owner: "acme", name: "web", tag: "2.2.0", digest: DIGEST("e") });
     await (world as World).settle();
-    expect(fake.requests.countsByRoute()).toEqual({
-      "POST /graphql": 2,
+    expect(fake.requests.countsByOperation()).toEqual({
+      "POST /graphql StagecoachHead": 1,
+      "POST /graphql StagecoachMoveBranch": 1,
       "POST /repos/{owner}/{repo}/git/trees": 1,
       "POST /repos/{owner}/{repo}/git/commits": 1,
       "PATCH /repos/{owner}/{repo}/pulls/{pull_number}": 1,
+      ...GATE,
     });
   });
 });
