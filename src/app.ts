@@ -1,6 +1,7 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { z } from "zod";
 import { appInstallations, installationRepositories, readConfigs } from "./github/installation.js";
+import { gateRequired } from "./github/octokit-gate.js";
 import { ObjectCache, OctokitRepo } from "./github/octokit-repo.js";
 import { onImagePublished, type Publish } from "./handlers/image-published.js";
 import { onCheckCompleted, onStatus, type MergeIfReady } from "./handlers/checks-completed.js";
@@ -21,6 +22,7 @@ import { ConfigCache } from "./usecases/config-cache.js";
 import { ConfigIndex } from "./usecases/config-index.js";
 import { TimerClock, type Clock } from "./usecases/clock.js";
 import { RecentKeys } from "./usecases/dedupe.js";
+import { RecentRefusals } from "./usecases/refusals.js";
 import { preferNewer, publishImage, type BumpJob } from "./usecases/publish.js";
 
 export interface StagecoachOptions extends Settings {
@@ -58,6 +60,7 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
     const objects = new ObjectCache();
     const configs = new ConfigCache();
     const recent = new RecentKeys();
+    const refusals = new RecentRefusals();
 
     const index = new ConfigIndex({
       readAll: async (installationId) => {
@@ -118,7 +121,8 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
     };
 
     const publish: Publish = async (installationIds, events) => {
-      for (const event of events) await publishImage({ index, recent, bumps, log }, installationIds, event);
+      for (const event of events)
+        await publishImage({ index, recent, bumps, log, refusals }, installationIds, event);
     };
 
     let installations: { ids: number[]; at: number } | undefined;
@@ -148,16 +152,20 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
     const repoFor = async (installationId: number, id: RepoId): Promise<OctokitRepo> =>
       new OctokitRepo(await probot.auth(installationId), id, objects);
     // Comment commands (issue 4).
-
     probot.on(
       "issue_comment.created",
       tracked(
         onIssueComment(async (installationId, id, event) => {
-          await handleComment(await repoFor(installationId, id), event, {
+          const octokit = await probot.auth(installationId);
+          await handleComment(new OctokitRepo(octokit, id, objects), event, {
             configs,
             log,
             now,
             appLogin: `${await ownSlug()}[bot]`,
+            statusFacts: async (_repo, head) => ({
+              gateRequired: await gateRequired(octokit, id, head.defaultBranch),
+              refusals: refusals.list(`${id.owner}/${id.name}`),
+            }),
           });
         }),
       ),

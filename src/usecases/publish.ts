@@ -8,6 +8,7 @@ import type { Coalescer } from "./coalescer.js";
 import type { ConfigIndex } from "./config-index.js";
 import type { RecentKeys } from "./dedupe.js";
 import type { Log } from "./log.js";
+import type { RecentRefusals } from "./refusals.js";
 
 export interface BumpJob {
   readonly installationId: number;
@@ -21,6 +22,8 @@ export interface PublishDeps {
   readonly recent: RecentKeys;
   readonly bumps: Coalescer<BumpJob>;
   readonly log: Log;
+  /** Where refused tags are remembered for `/status`. */
+  readonly refusals?: RecentRefusals;
 }
 
 export type PublishOutcome =
@@ -69,6 +72,11 @@ export async function publishImage(
             },
             "published tag refused by the tag policy",
           );
+          deps.refusals?.add(`${route.repo.owner}/${route.repo.name}`, {
+            app: route.app,
+            tag: event.tag,
+            reason: accepted.reason,
+          });
           continue;
         }
         for (const environment of route.environments) {

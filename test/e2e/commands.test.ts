@@ -314,6 +314,22 @@ describe("/status, /help and what is not a command", () => {
     expect(status).toContain("**Holds**\n\nnone");
   });
 
+  it("/status warns while main does not require the gate, and names tags the policy refused", async () => {
+    world = await startWorld({ files: FILES });
+    const { fake, repo } = current();
+    fake.as("ci-bot").publishContainer({ owner: "acme", name: "api", tag: "2.0.0" });
+    await current().settle();
+    const issue = fake.as("alice").openIssue(repo, { title: "status" });
+    const before = (await say("erin", issue, "/status")).replies[0] ?? "";
+    expect(before).toContain("does not require the `Stagecoach / approvals` check");
+    expect(before).toContain("- api `2.0.0`: 2.0.0 is outside ^1.0.0");
+
+    fake.protectBranch(repo, "main", { requiredChecks: ["Stagecoach / approvals"] });
+    const after = (await say("erin", issue, "/status")).replies[0] ?? "";
+    expect(after).toContain("**Stagecoach status**");
+    expect(after).not.toContain("does not require");
+  });
+
   it("/help lists the commands and who may run them", async () => {
     world = await startWorld({ files: FILES });
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "help" });
