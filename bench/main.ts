@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { LoggedRequest } from "../fake-github/index.js";
 import { EXAMPLE_REPO, readTree, startWorld, type World } from "../harness/world.js";
 import { measureFidelity } from "./fidelity.js";
 import { generateRepo } from "./repo.js";
@@ -21,25 +22,39 @@ function log(text: string): void {
   console.log(text);
 }
 
-function counted(world: World): number {
-  return world.fake.requests.total;
+/**
+ * The approval gate's own requests on the new PR (its read, the freeze issues, the check run), counted
+ * apart from the bump's so each flow's cost stays visible.
+ */
+function isGateRequest(entry: LoggedRequest): boolean {
+  return (
+    entry.operation?.startsWith("StagecoachGate") === true ||
+    entry.route.includes("/check-runs") ||
+    entry.route === "GET /repos/{owner}/{repo}/issues"
+  );
 }
 
-async function publishAndCount(
-  world: World,
-  app: string,
-  tag: string,
-): Promise<{ requests: number; routes: Record<string, number> }> {
+interface Cost {
+  /** The bump's requests. */
+  readonly requests: number;
+  /** The gate's requests for the PR the bump opened or pushed. */
+  readonly gate: number;
+  readonly routes: Record<string, number>;
+}
+
+async function publishAndCount(world: World, app: string, tag: string): Promise<Cost> {
   world.fake.requests.reset();
   world.fake.as("ci-bot").publishContainer({ owner: "acme", name: app, tag });
   await world.settle({ timeoutMs: 120_000 });
-  return { requests: counted(world), routes: world.fake.requests.countsByRoute() };
+  const all = world.fake.requests.list();
+  const gate = all.filter(isGateRequest).length;
+  return { requests: all.length - gate, gate, routes: world.fake.requests.countsByOperation() };
 }
 
 /** Requests for one bump PR: cold (first event), warm (repo seen), warm update, after the default branch moved. */
 async function requestBudget(
   totalFiles: number,
-): Promise<{ cold: number; warm: number; update: number; moved: number }> {
+): Promise<{ cold: number; warm: number; update: number; moved: number; gate: number }> {
   const world = await startWorld({ files: generateRepo(APPS, totalFiles) });
   try {
     const cold = await publishAndCount(world, "app00", "1.1.0");
@@ -51,10 +66,17 @@ async function requestBudget(
     await world.settle();
     const moved = await publishAndCount(world, "app02", "1.1.0");
     log(
-      `  ${totalFiles} files: cold ${cold.requests}, warm ${warm.requests}, warm update ${update.requests}, after main moved ${moved.requests}`,
+      `  ${totalFiles} files: cold ${cold.requests}, warm ${warm.requests}, warm update ${update.requests}, after main moved ${moved.requests}; ` +
+        `the approval gate on the new PR ${warm.gate} more (on the update ${update.gate})`,
     );
-    log(`    warm routes: ${JSON.stringify(warm.routes)}`);
-    return { cold: cold.requests, warm: warm.requests, update: update.requests, moved: moved.requests };
+    log(`    warm routes (bump and gate): ${JSON.stringify(warm.routes)}`);
+    return {
+      cold: cold.requests,
+      warm: warm.requests,
+      update: update.requests,
+      moved: moved.requests,
+      gate: warm.gate,
+    };
   } finally {
     await world.close();
   }
@@ -190,6 +212,7 @@ console.log(
     bumpRequestsWarmUpdate: large.update,
     bumpRequestsAfterMainMoved: large.moved,
     bumpRequestsWarm200Files: small.warm,
+    gateRequestsPerNewPr: large.gate,
     bumpLatencyP50Ms: Math.round(median(unthrottled)),
     bumpLatencyProductionP50Ms: Math.round(median(production)),
     burstApps: storm.apps,

@@ -216,12 +216,12 @@ export function registerGate(probot: Probot, wiring: GateWiring): GateScheduler 
         identity: me,
         log,
       });
-      // A run created green sends check_run.completed, which tries auto-merge; one that turned green
-      // in place may not, so try here.
+      // The gate turning green is the moment to try auto-merge (the app's own check_run events are
+      // ignored, so this is the only place that notices).
       if (
-        outcome.kind === "updated" &&
+        (outcome.kind === "created" || outcome.kind === "updated") &&
         outcome.conclusion === "success" &&
-        outcome.headRef.startsWith("stagecoach/")
+        outcome.autoMerge === true
       )
         await mergeIfReady(key.installationId, key.repo, [key.number]);
       return outcome;

@@ -42,6 +42,8 @@ export type GateOutcome =
       readonly headRef: string;
       /** When the verdict may change with no event (soak served, freeze starts or ends). */
       readonly nextEvaluationAt?: number;
+      /** A Stagecoach PR into an `autoMerge` environment: a green gate is the moment to try merging. */
+      readonly autoMerge?: true;
     };
 
 export async function runGate(port: GatePort, number: number, deps: GateDeps): Promise<GateOutcome> {
@@ -101,9 +103,12 @@ export async function runGate(port: GatePort, number: number, deps: GateDeps): P
     { ...fields, conclusion: result.conclusion, write: outcome.kind, next: result.nextEvaluationAt },
     "gate evaluated",
   );
-  return result.nextEvaluationAt === undefined
-    ? outcome
-    : { ...outcome, nextEvaluationAt: result.nextEvaluationAt };
+  const autoMerge = metadata !== undefined && config.environments[metadata.env]?.autoMerge === true;
+  return {
+    ...outcome,
+    ...(result.nextEvaluationAt !== undefined && { nextEvaluationAt: result.nextEvaluationAt }),
+    ...(autoMerge && { autoMerge }),
+  };
 }
 
 type Written = Exclude<GateOutcome, { kind: "skipped" }>;
