@@ -111,11 +111,19 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       mergeIfReady,
     });
 
-    let appSlug: string | undefined;
-    const ownSlug = async (): Promise<string> => {
+    // The app's slug, read once (the promise is kept, so a burst of events asks GitHub once).
+    let appSlug: Promise<string> | undefined;
+    const ownSlug = (): Promise<string> => {
       if (appSlug === undefined) {
-        const { data } = await (await probot.auth()).request("GET /app");
-        appSlug = z.object({ slug: z.string() }).parse(data).slug;
+        const reading = probot
+          .auth()
+          .then((octokit) => octokit.request("GET /app"))
+          .then(({ data }) => z.object({ slug: z.string() }).parse(data).slug);
+        // A failed read is tried again next time rather than remembered.
+        reading.catch(() => {
+          appSlug = undefined;
+        });
+        appSlug = reading;
       }
       return appSlug;
     };
