@@ -517,7 +517,7 @@ describe("API cost", () => {
     "POST /repos/{owner}/{repo}/check-runs": 1,
   };
 
-  it("a warm bump costs one read and five writes for a new PR, and four to update it; the gate three more", async () => {
+  it("a warm bump costs one read and five writes for a new PR, one read and four writes to update it; the gate three more", async () => {
     const { fake } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
     await (world as World).settle();
