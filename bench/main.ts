@@ -23,15 +23,11 @@ function log(text: string): void {
 }
 
 /**
- * The approval gate's own requests on the new PR (its read, the freeze issues, the check run), counted
+ * The approval gate's own requests on the new PR (its read and the check run), counted
  * apart from the bump's so each flow's cost stays visible.
  */
 function isGateRequest(entry: LoggedRequest): boolean {
-  return (
-    entry.operation?.startsWith("StagecoachGate") === true ||
-    entry.route.includes("/check-runs") ||
-    entry.route === "GET /repos/{owner}/{repo}/issues"
-  );
+  return entry.operation?.startsWith("StagecoachGate") === true || entry.route.includes("/check-runs");
 }
 
 interface Cost {

@@ -1,7 +1,7 @@
 import type { ApplicationFunction, Probot } from "probot";
-import { z } from "zod";
 import { appInstallations, installationRepositories, readConfigs } from "./github/installation.js";
-import { gateRequired } from "./github/octokit-gate.js";
+import type { AppIdentity } from "./github/gate-port.js";
+import { gateRequired, readAppIdentity } from "./github/octokit-gate.js";
 import { ObjectCache, OctokitRepo } from "./github/octokit-repo.js";
 import { onImagePublished, type Publish } from "./handlers/image-published.js";
 import { onCheckCompleted, onStatus, type MergeIfReady } from "./handlers/checks-completed.js";
@@ -100,8 +100,23 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
     ): Promise<readonly number[]> =>
       new OctokitRepo(await probot.auth(installationId), id, objects).pullsForCommit(sha);
 
+    // Who this app is (its id and bot login), read once per replica; a failed read is tried again.
+    let identity: Promise<AppIdentity> | undefined;
+    const whoAmI = (): Promise<AppIdentity> => {
+      if (identity === undefined) {
+        const reading = probot.auth().then(readAppIdentity);
+        reading.catch(() => {
+          identity = undefined;
+        });
+        identity = reading;
+      }
+      return identity;
+    };
+    const ownSlug = async (): Promise<string> => (await whoAmI()).botLogin.replace(/\[bot\]$/, "");
+
     // Approval gates: the check run `Stagecoach / approvals`, its webhooks, timers and start-up pass.
     registerGate(probot, {
+      whoAmI,
       clock,
       configs,
       objects,
@@ -110,23 +125,6 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       tracked,
       mergeIfReady,
     });
-
-    // The app's slug, read once (the promise is kept, so a burst of events asks GitHub once).
-    let appSlug: Promise<string> | undefined;
-    const ownSlug = (): Promise<string> => {
-      if (appSlug === undefined) {
-        const reading = probot
-          .auth()
-          .then((octokit) => octokit.request("GET /app"))
-          .then(({ data }) => z.object({ slug: z.string() }).parse(data).slug);
-        // A failed read is tried again next time rather than remembered.
-        reading.catch(() => {
-          appSlug = undefined;
-        });
-        appSlug = reading;
-      }
-      return appSlug;
-    };
 
     const publish: Publish = async (installationIds, events) => {
       for (const event of events)
@@ -169,7 +167,7 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
             configs,
             log,
             now,
-            appLogin: `${await ownSlug()}[bot]`,
+            appLogin: (await whoAmI()).botLogin,
             statusFacts: async (_repo, head) => ({
               gateRequired: await gateRequired(octokit, id, head.defaultBranch),
               refusals: refusals.list(`${id.owner}/${id.name}`),

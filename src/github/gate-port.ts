@@ -50,6 +50,8 @@ export interface GatePull {
   readonly reviews: readonly Review[];
   /** This app's latest `Stagecoach / approvals` run on the head commit. */
   readonly gateRun?: GateRun;
+  /** Open `/freeze` holds of the repository (issues labelled stagecoach:freeze, written by a bot), read with the PR. */
+  readonly freezes: readonly FreezeHold[];
 }
 
 /** A merged pull request, as its merge was recorded by GitHub. */
@@ -81,8 +83,6 @@ export interface GatePort {
   permission(login: string): Promise<RepoPermission>;
   /** Whether `login` is an active member of `@org/slug` (cached briefly). */
   isTeamMember(team: string, login: string): Promise<boolean>;
-  /** Open `/freeze` holds (issues labelled stagecoach:freeze, written by this app). */
-  readFreezes(): Promise<readonly FreezeHold[]>;
   /** Blob SHAs of files at commits, in order; undefined where a path is missing or not a file. */
   blobShas(
     files: readonly { readonly commit: string; readonly path: string }[],

@@ -15,8 +15,9 @@ import type {
   OpenPull,
   RequiredCheck,
 } from "./gate-port.js";
-import { statusOf, type Octokit } from "./octokit-repo.js";
-import type { FreezeHold, GitHubRepo, RepoId } from "./port.js";
+import { FREEZE_LABEL } from "../core/freeze-issue.js";
+import { FREEZE_ISSUES_FIELD, freezesOf, IssueNode, statusOf, type Octokit } from "./octokit-repo.js";
+import type { GitHubRepo, RepoId } from "./port.js";
 
 /**
  * The gate's GitHub port on Octokit. One GraphQL request reads a PR with its files, reviews, the config
@@ -94,12 +95,14 @@ const GateResponse = z.object({
           }),
         })
         .nullable(),
+      freezeIssues: z.object({ nodes: z.array(IssueNode) }).optional(),
     })
     .nullable(),
 });
 
-const GATE_QUERY = `query StagecoachGate($owner: String!, $name: String!, $number: Int!, $config: String!, $appId: Int!, $check: String!) {
+const GATE_QUERY = `query StagecoachGate($owner: String!, $name: String!, $number: Int!, $config: String!, $appId: Int!, $check: String!, $freezeLabel: String!) {
   repository(owner: $owner, name: $name) {
+    ${FREEZE_ISSUES_FIELD}
     pullRequest(number: $number) {
       number state isDraft body headRefName headRefOid baseRefName
       author { __typename login }
@@ -332,13 +335,13 @@ export async function gateRequired(
 export class OctokitGate implements GatePort {
   readonly id: RepoId;
   readonly #octokit: Octokit;
-  readonly #repo: Pick<GitHubRepo, "readFreezes" | "readBlobs">;
+  readonly #repo: Pick<GitHubRepo, "readBlobs">;
   readonly #identity: AppIdentity;
   readonly #caches: GateCaches;
 
   constructor(
     octokit: Octokit,
-    repo: Pick<GitHubRepo, "id" | "readFreezes" | "readBlobs">,
+    repo: Pick<GitHubRepo, "id" | "readBlobs">,
     identity: AppIdentity,
     caches: GateCaches,
   ) {
@@ -357,6 +360,7 @@ export class OctokitGate implements GatePort {
         config: CONFIG_PATH,
         appId: this.#identity.appId,
         check: GATE_CHECK_NAME,
+        freezeLabel: FREEZE_LABEL,
       }),
     );
     const pull = response.repository?.pullRequest;
@@ -413,6 +417,7 @@ export class OctokitGate implements GatePort {
       files,
       reviews: reviewNodes.flatMap((node) => toReview(node) ?? []),
       ...(gateRun !== undefined && { gateRun }),
+      freezes: freezesOf(response.repository?.freezeIssues?.nodes ?? []),
     };
   }
 
@@ -490,10 +495,6 @@ export class OctokitGate implements GatePort {
     }
     this.#caches.setMembership(team, login, member);
     return member;
-  }
-
-  readFreezes(): Promise<readonly FreezeHold[]> {
-    return this.#repo.readFreezes();
   }
 
   readBlobs(shas: readonly string[]): Promise<ReadonlyMap<string, string>> {

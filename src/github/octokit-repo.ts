@@ -69,11 +69,22 @@ const PullNode = z.object({
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }).nullable(),
 });
 
-const IssueNode = z.object({
+export const IssueNode = z.object({
   number: z.number(),
   body: z.string(),
   author: z.object({ login: z.string(), __typename: z.string() }).nullable(),
 });
+
+/** The GraphQL selection of open `/freeze` issues that `freezesOf` reads (`$freezeLabel` = FREEZE_LABEL). */
+export const FREEZE_ISSUES_FIELD =
+  "freezeIssues: issues(labels: [$freezeLabel], states: [OPEN], first: 20) { nodes { number body author { login __typename } } }";
+
+/** Freeze holds from GraphQL issue nodes: only Stagecoach (a bot) writes them; a look-alike by hand is none. */
+export function freezesOf(nodes: readonly z.infer<typeof IssueNode>[]): FreezeHold[] {
+  return nodes.flatMap((issue) =>
+    issue.author?.__typename === "Bot" ? toFreezeHold(issue.number, issue.body) : [],
+  );
+}
 
 const TreeFile = z.object({ oid: z.string(), type: z.string() }).nullable();
 
@@ -217,7 +228,7 @@ export class OctokitRepo implements GitHubRepo {
         ? ""
         : `
         envPulls: pullRequests(labels: [$envLabel], first: 50, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ${PULL_FIELDS} } }
-        freezeIssues: issues(labels: [$freezeLabel], states: [OPEN], first: 20) { nodes { number body author { login __typename } } }`;
+        ${FREEZE_ISSUES_FIELD}`;
     const query = `query StagecoachHead($owner: String!, $name: String!, $config: String!${options.branch === undefined ? "" : ", $branch: String!, $qualifiedBranch: String!"}${options.env === undefined ? "" : ", $envLabel: String!, $freezeLabel: String!"}${folderVariables}) {
       repository(owner: $owner, name: $name) {
         id
@@ -288,9 +299,7 @@ export class OctokitRepo implements GitHubRepo {
       envPulls: (repository.envPulls?.nodes ?? [])
         .filter((pull) => !pull.isCrossRepository)
         .map(toPullSummary),
-      freezes: (repository.freezeIssues?.nodes ?? []).flatMap((issue) =>
-        issue.author?.__typename === "Bot" ? toFreezeHold(issue.number, issue.body) : [],
-      ),
+      freezes: freezesOf(repository.freezeIssues?.nodes ?? []),
     };
   }
 

@@ -6,7 +6,7 @@ import { FREEZE_LABEL } from "../core/freeze-issue.js";
 import { GATE_CHECK_NAME } from "../core/render-gate.js";
 import type { AppIdentity, OpenPull } from "../github/gate-port.js";
 import { appInstallations, installationRepositories, readConfigs } from "../github/installation.js";
-import { GateCaches, OctokitGate, readAppIdentity } from "../github/octokit-gate.js";
+import { GateCaches, OctokitGate } from "../github/octokit-gate.js";
 import { OctokitRepo, type ObjectCache } from "../github/octokit-repo.js";
 import type { RepoId } from "../github/port.js";
 import type { Activity } from "../usecases/activity.js";
@@ -179,26 +179,17 @@ export interface GateWiring {
   readonly tracked: <C>(handler: (context: C) => Promise<void> | void) => (context: C) => Promise<void>;
   /** Auto-merge: tries to merge Stagecoach PRs into autoMerge environments once GitHub reports them clean. */
   readonly mergeIfReady: MergeIfReady;
+  /** Who this app is (read once per replica, shared with the rest of the app). */
+  readonly whoAmI: () => Promise<AppIdentity>;
   /** Evaluate every open PR at start-up (default true). */
   readonly resumeAtStart?: boolean;
 }
 
 /** Subscribes the gate to its webhooks, starts the start-up pass, and returns the scheduler. */
 export function registerGate(probot: Probot, wiring: GateWiring): GateScheduler {
-  const { clock, configs, objects, activity, log, tracked, mergeIfReady } = wiring;
+  const { clock, configs, objects, activity, log, tracked, mergeIfReady, whoAmI } = wiring;
   const caches = new GateCaches({ now: () => clock.now() });
 
-  let identity: Promise<AppIdentity> | undefined;
-  const whoAmI = (): Promise<AppIdentity> => {
-    if (identity === undefined) {
-      identity = probot.auth().then(readAppIdentity);
-      // A failed read is tried again next time rather than remembered.
-      identity.catch(() => {
-        identity = undefined;
-      });
-    }
-    return identity;
-  };
   const portFor = async (installationId: number, repo: RepoId): Promise<OctokitGate> => {
     const octokit = await probot.auth(installationId);
     return new OctokitGate(octokit, new OctokitRepo(octokit, repo, objects), await whoAmI(), caches);

@@ -81,9 +81,9 @@ export async function runGate(port: GatePort, number: number, deps: GateDeps): P
     ...(metadata?.requestedBy !== undefined && { requestedBy: metadata.requestedBy }),
   };
   const lookups = teamsToResolve({ config, touched, pr, reviews: pull.reviews });
-  const [people, holds, soak] = await Promise.all([
+  const holds = pull.freezes;
+  const [people, soak] = await Promise.all([
     resolvePeople(port, lookups),
-    touched.environments.length === 0 ? [] : port.readFreezes(),
     soakFacts(port, pull, config, touched.environments, metadata, deps.identity),
   ]);
 

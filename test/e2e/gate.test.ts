@@ -605,25 +605,21 @@ describe("writes", () => {
     expect(gate(number)).toMatchObject({ conclusion: "failure", title: "1 of 2 approvals for test" });
   });
 
-  it("a warm evaluation costs one GraphQL read, one freeze read and at most one write", async () => {
+  it("a warm evaluation costs one GraphQL read (freezes included) and at most one write", async () => {
     const { fake } = await start();
     const number = await propose("bob", { "envs/prod/api.yaml": deployment("1.3.1") });
     await approve("carol", number);
     fake.requests.reset();
     await approve("dave", number);
-    expect(fake.requests.countsByRoute()).toEqual({
-      "POST /graphql": 1,
-      "GET /repos/{owner}/{repo}/issues": 1,
+    expect(fake.requests.countsByOperation()).toEqual({
+      "POST /graphql StagecoachGate": 1,
       "GET /orgs/{org}/teams/{team_slug}/memberships/{username}": 1,
       "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}": 1,
     });
     fake.requests.reset();
     fake.as("erin").review(current().repo, number, "COMMENT", "noted");
     await current().settle();
-    expect(fake.requests.countsByRoute()).toEqual({
-      "POST /graphql": 1,
-      "GET /repos/{owner}/{repo}/issues": 1,
-    });
+    expect(fake.requests.countsByOperation()).toEqual({ "POST /graphql StagecoachGate": 1 });
   });
 });
 

@@ -70,7 +70,7 @@ interface Writes {
 class MemoryPort implements GatePort {
   readonly id = { owner: "acme", name: "config" };
   readonly writes: Writes = { created: [], updated: [] };
-  readonly asked = { permissions: [] as string[], memberships: [] as string[], freezes: 0, searches: 0 };
+  readonly asked = { permissions: [] as string[], memberships: [] as string[], searches: 0 };
   pull: GatePull;
   permissions: Record<string, RepoPermission> = { carol: "write", dave: "write", erin: "read", bob: "write" };
   teams: Record<string, string[]> = { "@acme/sre": ["carol", "dave"] };
@@ -94,6 +94,7 @@ class MemoryPort implements GatePort {
       config: { sha: "c".repeat(40), text: CONFIG_TEXT },
       files: [{ path: "envs/test/api.yaml" }],
       reviews: [],
+      freezes: [],
       ...pull,
     };
   }
@@ -105,7 +106,7 @@ class MemoryPort implements GatePort {
   }
 
   readPull(): Promise<GatePull | undefined> {
-    return Promise.resolve(this.pull);
+    return Promise.resolve({ ...this.pull, freezes: this.holds });
   }
   openPulls(): Promise<readonly OpenPull[]> {
     return Promise.resolve([{ number: this.pull.number, baseRef: this.pull.baseRef }]);
@@ -117,10 +118,6 @@ class MemoryPort implements GatePort {
   isTeamMember(team: string, login: string): Promise<boolean> {
     this.asked.memberships.push(`${team} ${login}`);
     return Promise.resolve(this.teams[team]?.includes(login) ?? false);
-  }
-  readFreezes(): Promise<readonly FreezeHold[]> {
-    this.asked.freezes++;
-    return Promise.resolve(this.holds);
   }
   blobShas(files: readonly { commit: string; path: string }[]): Promise<(string | undefined)[]> {
     return Promise.resolve(files.map(({ commit, path }) => this.tree.get(`${commit}:${path}`)));
@@ -258,15 +255,15 @@ describe("runGate", () => {
     expect(mine.writes.created[0]?.check.summary).toContain("`carol` (requested the promotion)");
   });
 
-  it("reads freezes only when an environment folder is touched", async () => {
+  it("a /freeze hold turns a PR into that environment red, and leaves a PR outside every folder alone", async () => {
+    const hold = { issue: 3, env: "test", by: "alice", since: NOW - HOUR };
     const outside = new MemoryPort({ files: [{ path: "README.md" }] });
+    outside.holds = [hold];
     await runGate(outside, 5, deps());
-    expect(outside.asked.freezes).toBe(0);
     expect(outside.writes.created[0]?.check.title).toBe("No environment rules apply");
     const inside = new MemoryPort();
-    inside.holds = [{ issue: 3, env: "test", by: "alice", since: NOW - HOUR }];
+    inside.holds = [hold];
     await runGate(inside, 5, deps());
-    expect(inside.asked.freezes).toBe(1);
     expect(inside.writes.created[0]?.check.title).toContain("test frozen until /unfreeze");
   });
 
