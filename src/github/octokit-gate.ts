@@ -1,7 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { CONFIG_PATH } from "../config/parse.js";
-import { PERMISSIONS } from "../config/schema.js";
 import type { RepoPermission } from "../core/authorise.js";
 import type { Review } from "../core/gate.js";
 import { GATE_CHECK_NAME, type GateCheck } from "../core/render-gate.js";
@@ -130,8 +129,6 @@ const MergedNode = z.object({
 });
 const MERGED_FIELDS = "number mergedAt baseRefName body author { __typename login }";
 
-const Permission = z.object({ permission: z.string(), role_name: z.string().optional() });
-const Membership = z.object({ state: z.string() });
 const CheckRunCreated = z.object({ id: z.number() });
 const RenamedFiles = z.array(z.object({ filename: z.string(), previous_filename: z.string().optional() }));
 
@@ -263,14 +260,6 @@ function toMerged(node: z.output<typeof MergedNode>): MergedPull | undefined {
   };
 }
 
-function toPermission(data: z.output<typeof Permission>): RepoPermission {
-  // role_name tells maintain and triage apart; `permission` folds them into write and read.
-  const role = data.role_name;
-  if (role !== undefined && (PERMISSIONS as readonly string[]).includes(role)) return role as RepoPermission;
-  const legacy = data.permission;
-  return legacy === "admin" || legacy === "write" || legacy === "read" ? legacy : "none";
-}
-
 /** The checks `branch` requires, from classic branch protection and from rulesets. */
 export async function readRequiredChecks(
   octokit: Octokit,
@@ -335,13 +324,13 @@ export async function gateRequired(
 export class OctokitGate implements GatePort {
   readonly id: RepoId;
   readonly #octokit: Octokit;
-  readonly #repo: Pick<GitHubRepo, "readBlobs">;
+  readonly #repo: Pick<GitHubRepo, "readBlobs" | "permissionOf" | "isTeamMember">;
   readonly #identity: AppIdentity;
   readonly #caches: GateCaches;
 
   constructor(
     octokit: Octokit,
-    repo: Pick<GitHubRepo, "id" | "readBlobs">,
+    repo: Pick<GitHubRepo, "id" | "readBlobs" | "permissionOf" | "isTeamMember">,
     identity: AppIdentity,
     caches: GateCaches,
   ) {
@@ -456,18 +445,7 @@ export class OctokitGate implements GatePort {
   async permission(login: string): Promise<RepoPermission> {
     const cached = this.#caches.permission(this.id, login);
     if (cached !== undefined) return cached;
-    let permission: RepoPermission;
-    try {
-      const { data } = await this.#octokit.request(
-        "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-        { owner: this.id.owner, repo: this.id.name, username: login },
-      );
-      permission = toPermission(Permission.parse(data));
-    } catch (error) {
-      // Not a user (renamed or deleted): no permission.
-      if (statusOf(error) !== 404) throw error;
-      permission = "none";
-    }
+    const permission = await this.#repo.permissionOf(login);
     this.#caches.setPermission(this.id, login, permission);
     return permission;
   }
@@ -476,23 +454,7 @@ export class OctokitGate implements GatePort {
     const cached = this.#caches.membership(team, login);
     if (cached !== undefined) return cached;
     const [org = "", slug = ""] = team.replace(/^@/, "").split("/");
-    let member: boolean;
-    try {
-      const { data } = await this.#octokit.request(
-        "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
-        {
-          org,
-          team_slug: slug,
-          username: login,
-        },
-      );
-      // An invitation not yet accepted is not a membership.
-      member = Membership.parse(data).state === "active";
-    } catch (error) {
-      // 404: not a member, or a team this installation cannot see (another organization).
-      if (statusOf(error) !== 404) throw error;
-      member = false;
-    }
+    const member = await this.#repo.isTeamMember(org, slug, login);
     this.#caches.setMembership(team, login, member);
     return member;
   }

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { ProbotOctokit } from "probot";
 import { z } from "zod";
 import { CONFIG_PATH } from "../config/parse.js";
+import { PERMISSIONS } from "../config/schema.js";
 import { FREEZE_LABEL, parseFreezeIssue } from "../core/freeze-issue.js";
 import type {
   FileWrite,
@@ -781,14 +782,9 @@ export class OctokitRepo implements GitHubRepo {
           username: login,
         },
       );
-      const parsed = z.object({ permission: z.string(), role_name: z.string().optional() }).parse(data);
-      // role_name tells maintain and triage apart; permission folds them into write and read.
-      const role = parsed.role_name ?? parsed.permission;
-      return (
-        (["admin", "maintain", "write", "triage", "read"] as const).find((name) => name === role) ??
-        (parsed.permission === "none" ? "none" : "read")
-      );
+      return toPermission(z.object({ permission: z.string(), role_name: z.string().optional() }).parse(data));
     } catch (error) {
+      // Not a user (renamed or deleted): no permission.
       if (statusOf(error) === 404) return "none";
       throw error;
     }
@@ -804,8 +800,10 @@ export class OctokitRepo implements GitHubRepo {
           username: login,
         },
       );
+      // An invitation not yet accepted is not a membership.
       return z.object({ state: z.string() }).parse(data).state === "active";
     } catch (error) {
+      // 404: not a member, or a team this installation cannot see (another organization).
       if (statusOf(error) === 404) return false;
       throw error;
     }
@@ -852,6 +850,15 @@ export class OctokitRepo implements GitHubRepo {
     this.#repositoryNodeId = response.repository.id;
     return response.repository.id;
   }
+}
+
+function toPermission(data: { permission: string; role_name?: string | undefined }): RepoPermission {
+  // role_name tells maintain and triage apart; `permission` folds them into write and read (and is
+  // what a custom role is based on).
+  const role = data.role_name;
+  if (role !== undefined && (PERMISSIONS as readonly string[]).includes(role)) return role as RepoPermission;
+  const legacy = data.permission;
+  return legacy === "admin" || legacy === "write" || legacy === "read" ? legacy : "none";
 }
 
 function toFreezeHold(number: number, body: string): FreezeHold[] {
