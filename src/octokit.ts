@@ -19,7 +19,7 @@ interface Logger {
  * few times, as GitHub's guidance says. 5xx and dropped connections are retried by the retry plugin.
  * The function form runs after Probot's options, so these rules have the last word.
  */
-export const StagecoachOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
+export const StagecoachOctokit: typeof ProbotOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
   const throttle =
     typeof options["throttle"] === "object" && options["throttle"] !== null ? options["throttle"] : {};
   return {
