@@ -165,8 +165,8 @@ function describe(
     return undefined;
   }
   if (event === "issue_comment" && action === "created" && payload.comment !== undefined) {
-    const first = payload.comment.body.split("\n")[0] ?? "";
-    return `${payload.comment.user.login} commented on #${payload.issue?.number ?? "?"}: ${first.length > 100 ? `${first.slice(0, 100)}…` : first}`;
+    const gist = commentGist(payload.comment.body);
+    return `${payload.comment.user.login} commented on #${payload.issue?.number ?? "?"}: ${gist.length > 110 ? `${gist.slice(0, 110)}…` : gist}`;
   }
   if (event === "check_run" && action === "completed" && payload.check_run !== undefined) {
     return `check "${payload.check_run.name}": ${payload.check_run.conclusion ?? "?"} — ${payload.check_run.output?.title ?? ""}`;
@@ -175,4 +175,17 @@ function describe(
     return `${payload.sender?.login ?? "?"} reviewed PR #${pull?.number ?? "?"}`;
   }
   return undefined;
+}
+
+/** A comment in one line: quotes and hidden markers left out, a bold title joined to its first line. */
+function commentGist(body: string): string {
+  const lines = body
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith(">") && !line.startsWith("<!--"));
+  const [first = "", second] = lines;
+  const plain = (line: string): string => line.replace(/^- /, "").replaceAll("**", "");
+  return /^\*\*[^*]+\*\*$/.test(first) && second !== undefined
+    ? `${plain(first)}: ${plain(second)}`
+    : plain(first);
 }
