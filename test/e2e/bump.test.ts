@@ -1,11 +1,12 @@
 import { createHmac } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseMetadata } from "../../src/core/metadata.js";
 import { ObjectCache, OctokitRepo } from "../../src/github/octokit-repo.js";
 import type { GitHubRepo } from "../../src/github/port.js";
 import { runBump, type BumpRequest } from "../../src/usecases/bump.js";
 import { ConfigCache } from "../../src/usecases/config-cache.js";
-import { startWorld, type World, type WorldOptions } from "../../harness/world.js";
+import type { World } from "../../harness/world.js";
+import { DIGEST, worldPerTest } from "./world.js";
 
 /**
  * Image published -> bump PR, end to end: the real Probot server, signed webhooks, and a fake GitHub
@@ -37,20 +38,7 @@ const FILES = {
     "kind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.2.0\n",
 };
 
-const DIGEST = (character: string): string => `sha256:${character.repeat(64)}`;
-
-let world: World | undefined;
-
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld({ files: FILES, ...options });
-  return world;
-}
-
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
+const { start, current } = worldPerTest(() => FILES);
 /** REST writes (a GraphQL compare-and-swap only ever follows a REST commit, so these count every write). */
 function writes(current: World): number {
   return current.fake.requests
@@ -76,7 +64,7 @@ describe("intake paths", () => {
     fake
       .as("alice")
       .publishContainer({ owner: "acme", name: "api", tag: "1.4.0", repo: "acme/api", digest: DIGEST("a") });
-    await (world as World).settle();
+    await current().settle();
 
     const [pull] = fake.pulls(repo);
     expect(fake.pulls(repo)).toHaveLength(1);
@@ -109,19 +97,17 @@ describe("intake paths", () => {
       source_repo: "acme/api",
       source_sha: "a".repeat(40),
     });
-    await (world as World).settle();
-    expect(openPulls(world as World).map((pull) => pull.title)).toEqual(["Bump api to 1.5.0 in dev"]);
-    expect(openPulls(world as World)[0]?.body).toContain(
-      `(https://github.com/acme/api/commit/${"a".repeat(40)})`,
-    );
+    await current().settle();
+    expect(openPulls(current()).map((pull) => pull.title)).toEqual(["Bump api to 1.5.0 in dev"]);
+    expect(openPulls(current())[0]?.body).toContain(`(https://github.com/acme/api/commit/${"a".repeat(40)})`);
   });
 
   it("a malformed dispatch changes nothing", async () => {
     const { fake, repo } = await start();
     fake.as("alice").dispatch(repo, "image-published", { image: "ghcr.io/acme/api", tag: "1.5.0\n; rm -rf" });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.pulls(repo)).toEqual([]);
-    expect(writes(world as World)).toBe(0);
+    expect(writes(current())).toBe(0);
   });
 
   it("the registry endpoint accepts a Docker Hub push with its token and refuses a wrong one with 401", async () => {
@@ -142,7 +128,7 @@ describe("intake paths", () => {
       { method: "POST", body, headers: { "content-type": "application/json" } },
     );
     expect(refused.status).toBe(401);
-    await (world as World).settle();
+    await current().settle();
     expect(fake.pulls(repo)).toEqual([]);
 
     const accepted = await fetch(
@@ -150,8 +136,8 @@ describe("intake paths", () => {
       { method: "POST", body, headers: { "content-type": "application/json" } },
     );
     expect(accepted.status).toBe(202);
-    await (world as World).settle();
-    expect(openPulls(world as World).map((pull) => pull.title)).toEqual(["Bump hub to 1.1.0 in dev"]);
+    await current().settle();
+    expect(openPulls(current()).map((pull) => pull.title)).toEqual(["Bump hub to 1.1.0 in dev"]);
     expect(fake.readFile(repo, "envs/dev/hub.yaml", "stagecoach/dev/hub")).toBe("image: acme/hub:1.1.0\n");
   });
 
@@ -174,7 +160,7 @@ describe("intake paths", () => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/digest/);
     const good = await post(JSON.stringify({ image: "ghcr.io/acme/api", tag: "1.6.0" }));
     expect(good.status).toBe(202);
-    await (world as World).settle();
+    await current().settle();
     expect(fake.pulls(repo).map((pull) => pull.title)).toEqual(["Bump api to 1.6.0 in dev"]);
   });
 });
@@ -183,11 +169,11 @@ describe("the PR lifecycle", () => {
   it("a newer version updates the same PR with a fresh single commit on the current base", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     // Somebody changes the default branch meanwhile.
     fake.as("alice").push(repo, { branch: "main", files: { "README.md": "# config\n" } });
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.1" });
-    await (world as World).settle();
+    await current().settle();
 
     const pulls = fake.pulls(repo);
     expect(pulls).toHaveLength(1);
@@ -201,29 +187,29 @@ describe("the PR lifecycle", () => {
   it("an older version, or the same one again, writes nothing", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.1" });
-    await (world as World).settle();
-    const before = writes(world as World);
+    await current().settle();
+    const before = writes(current());
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
     fake.as("alice").dispatch(repo, "image-published", { image: "ghcr.io/acme/api", tag: "1.4.1" });
-    await (world as World).settle();
-    expect(writes(world as World)).toBe(before);
+    await current().settle();
+    expect(writes(current())).toBe(before);
     expect(fake.pulls(repo).map((pull) => pull.title)).toEqual(["Bump api to 1.4.1 in dev"]);
   });
 
   it("a version a person closed unmerged is not reopened; a newer one opens a new PR", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     const first = fake.pulls(repo)[0]?.number ?? 0;
     fake.as("alice").close(repo, first);
-    await (world as World).settle();
+    await current().settle();
     fake.as("alice").dispatch(repo, "image-published", { image: "ghcr.io/acme/api", tag: "1.4.0" });
-    await (world as World).settle();
-    expect(openPulls(world as World)).toEqual([]);
+    await current().settle();
+    expect(openPulls(current())).toEqual([]);
 
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.2" });
-    await (world as World).settle();
-    expect(openPulls(world as World).map((pull) => [pull.title, pull.number === first])).toEqual([
+    await current().settle();
+    expect(openPulls(current()).map((pull) => [pull.title, pull.number === first])).toEqual([
       ["Bump api to 1.4.2 in dev", false],
     ]);
   });
@@ -234,15 +220,15 @@ describe("the PR lifecycle", () => {
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "2.0.0" });
     fake.as("alice").publishContainer({ owner: "acme", name: "nobody", tag: "1.0.0" });
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "latest" });
-    await (world as World).settle();
-    expect(fake.pulls((world as World).repo)).toEqual([]);
-    expect(writes(world as World)).toBe(0);
+    await current().settle();
+    expect(fake.pulls(current().repo)).toEqual([]);
+    expect(writes(current())).toBe(0);
   });
 
   it("pins the digest for an app with digest: pin", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "web", tag: "2.1.0", digest: DIGEST("b") });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.readFile(repo, "envs/dev/web.yaml", "stagecoach/dev/web")).toBe(
       `image:\n  repository: ghcr.io/acme/web\n  tag: 2.1.0@${DIGEST("b")}\n`,
     );
@@ -251,13 +237,13 @@ describe("the PR lifecycle", () => {
   it("repairs a PR body that lags behind its branch", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     const pull = fake.pulls(repo)[0];
     fake.as("alice").editPull(repo, pull?.number ?? 0, { body: "edited by hand" });
     fake
       .as("alice")
       .dispatch(repo, "image-published", { image: "ghcr.io/acme/api", tag: "1.4.0", digest: undefined });
-    await (world as World).settle();
+    await current().settle();
     expect(parseMetadata(fake.pulls(repo)[0]?.body)?.versions[0]?.tag).toBe("1.4.0");
   });
 });
@@ -266,12 +252,12 @@ describe("idempotency and concurrency", () => {
   it("a redelivered webhook does nothing the second time", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
-    const before = writes(world as World);
+    await current().settle();
+    const before = writes(current());
     const delivery = fake.webhooks.list().find((hook) => hook.event === "registry_package");
     fake.webhooks.redeliver(delivery?.guid ?? "");
-    await (world as World).settle();
-    expect(writes(world as World)).toBe(before);
+    await current().settle();
+    expect(writes(current())).toBe(before);
     expect(fake.pulls(repo)).toHaveLength(1);
   });
 
@@ -279,8 +265,8 @@ describe("idempotency and concurrency", () => {
     const { fake, repo } = await start();
     const versions = Array.from({ length: 20 }, (_, index) => `1.4.${index}`).sort(() => Math.random() - 0.5);
     for (const tag of versions) fake.as("alice").publishContainer({ owner: "acme", name: "api", tag });
-    await (world as World).settle();
-    expect(openPulls(world as World).map((pull) => pull.title)).toEqual(["Bump api to 1.4.19 in dev"]);
+    await current().settle();
+    expect(openPulls(current()).map((pull) => pull.title)).toEqual(["Bump api to 1.4.19 in dev"]);
     expect(fake.readFile(repo, "envs/dev/api.yaml", "stagecoach/dev/api")).toContain("api:1.4.19");
     expect(fake.commits(repo, "stagecoach/dev/api")[1]?.sha).toBe(fake.sha(repo, "main"));
   });
@@ -293,8 +279,8 @@ describe("idempotency and concurrency", () => {
     for (const app of apps) files[`envs/dev/${app}.yaml`] = `image: ghcr.io/acme/${app}:1.0.0\n`;
     const { fake, repo } = await start({ files });
     for (const app of apps) fake.as("alice").publishContainer({ owner: "acme", name: app, tag: "1.1.0" });
-    await (world as World).settle({ timeoutMs: 60_000 });
-    const pulls = openPulls(world as World);
+    await current().settle({ timeoutMs: 60_000 });
+    const pulls = openPulls(current());
     expect(pulls).toHaveLength(50);
     expect(new Set(pulls.map((pull) => pull.ref)).size).toBe(50);
     expect(fake.readFile(repo, "envs/dev/svc42.yaml", "stagecoach/dev/svc42")).toBe(
@@ -307,16 +293,16 @@ describe("idempotency and concurrency", () => {
     for (const tag of ["1.4.0", "1.4.2", "1.4.1"])
       fake.as("alice").publishContainer({ owner: "acme", name: "api", tag });
     fake.as("alice").publishContainer({ owner: "acme", name: "web", tag: "2.2.0", digest: DIGEST("c") });
-    await (world as World).settle();
+    await current().settle();
     expect(
-      openPulls(world as World)
+      openPulls(current())
         .map((pull) => pull.title)
         .sort(),
     ).toEqual(["Bump api to 1.4.2 in dev", "Bump web to 2.2.0 in dev"]);
     expect(fake.readFile(repo, "envs/dev/api.yaml", "stagecoach/dev/api")).toContain("api:1.4.2");
     expect(
-      parseMetadata(openPulls(world as World).find((pull) => pull.ref === "stagecoach/dev/api")?.body)
-        ?.versions[0]?.tag,
+      parseMetadata(openPulls(current()).find((pull) => pull.ref === "stagecoach/dev/api")?.body)?.versions[0]
+        ?.tag,
     ).toBe("1.4.2");
   });
 
@@ -394,23 +380,23 @@ describe("idempotency and concurrency", () => {
     const { fake, repo } = await start();
     fake.faults.add({ kind: "ref-conflict", route: "POST /repos/{owner}/{repo}/git/refs", count: 1 });
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.1" });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.faults.injected()).toHaveLength(1);
-    expect(openPulls(world as World).map((pull) => pull.title)).toEqual(["Bump api to 1.4.1 in dev"]);
+    expect(openPulls(current()).map((pull) => pull.title)).toEqual(["Bump api to 1.4.1 in dev"]);
     expect(fake.readFile(repo, "envs/dev/api.yaml", "stagecoach/dev/api")).toContain("api:1.4.1");
   });
 
   it("never overwrites a person's commit on an open PR's branch, and says so in one comment", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     const number = fake.pulls(repo)[0]?.number ?? 0;
     const theirs = fake
       .as("bob")
       .push(repo, { branch: "stagecoach/dev/api", files: { "envs/dev/notes.yaml": "note: keep me\n" } });
     for (const tag of ["1.4.1", "1.4.2"]) {
       fake.as("alice").publishContainer({ owner: "acme", name: "api", tag });
-      await (world as World).settle();
+      await current().settle();
     }
     expect(fake.sha(repo, "stagecoach/dev/api")).toBe(theirs);
     const mine = fake.comments(repo, number).filter((comment) => comment.user?.login === "stagecoach[bot]");
@@ -425,9 +411,9 @@ describe("idempotency and concurrency", () => {
     fake.faults.add({ kind: "server-error", count: 2 });
     fake.faults.add({ kind: "drop-connection", route: "POST /repos/{owner}/{repo}/git/commits", count: 1 });
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.faults.injected().length).toBe(3);
-    expect(openPulls(world as World).map((pull) => pull.title)).toEqual(["Bump api to 1.4.0 in dev"]);
+    expect(openPulls(current()).map((pull) => pull.title)).toEqual(["Bump api to 1.4.0 in dev"]);
   });
 });
 
@@ -436,7 +422,7 @@ describe("rate limits", () => {
     const { fake, repo } = await start({ production: true });
     fake.faults.add({ kind: "secondary-rate-limit", route: "POST /repos/{owner}/{repo}/pulls", count: 1 });
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle({ timeoutMs: 60_000 });
+    await current().settle({ timeoutMs: 60_000 });
     expect(fake.faults.injected()).toHaveLength(1);
     expect(fake.pulls(repo).map((pull) => pull.title)).toEqual(["Bump api to 1.4.0 in dev"]);
   }, 60_000);
@@ -457,14 +443,14 @@ describe("auto-merge", () => {
     fake.install(ci, { account: "acme" });
     fake.protectBranch(repo, "main", { requiredChecks: ["build"] });
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     const pull = fake.pulls(repo)[0];
     expect(pull?.state).toBe("open");
 
     fake
       .as("ci[bot]")
       .checkRun(repo, pull?.head.sha ?? "", { name: "build", status: "completed", conclusion: "success" });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.pull(repo, pull?.number ?? 0).merged).toBe(true);
     expect(fake.readFile(repo, "envs/dev/api.yaml", "main")).toContain("api:1.4.0");
   });
@@ -475,12 +461,12 @@ describe("auto-merge", () => {
     fake.install(ci, { account: "acme" });
     fake.protectBranch(repo, "main", { requiredChecks: ["build"] });
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     const pull = fake.pulls(repo)[0];
     fake
       .as("ci[bot]")
       .checkRun(repo, pull?.head.sha ?? "", { name: "build", status: "completed", conclusion: "failure" });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.pull(repo, pull?.number ?? 0).state).toBe("open");
   });
 });
@@ -489,7 +475,7 @@ describe("routing", () => {
   it("a config change on the default branch routes a new app from its next event", async () => {
     const { fake, repo } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
     fake.as("alice").push(repo, {
       branch: "main",
       files: {
@@ -497,11 +483,11 @@ describe("routing", () => {
         "envs/dev/worker.yaml": "image: ghcr.io/acme/worker:0.1.0\n",
       },
     });
-    await (world as World).settle();
+    await current().settle();
     fake.as("alice").publishContainer({ owner: "acme", name: "worker", tag: "0.2.0" });
-    await (world as World).settle();
+    await current().settle();
     expect(
-      openPulls(world as World)
+      openPulls(current())
         .map((pull) => pull.title)
         .sort(),
     ).toEqual(["Bump api to 1.4.0 in dev", "Bump worker to 0.2.0 in dev"]);
@@ -519,11 +505,11 @@ describe("API cost", () => {
   it("a warm bump costs one read and five writes for a new PR, one read and four writes to update it; the gate two more", async () => {
     const { fake } = await start();
     fake.as("alice").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
-    await (world as World).settle();
+    await current().settle();
 
     fake.requests.reset();
     fake.as("alice").publishContainer({ owner: "acme", name: "web", tag: "2.1.0", digest: DIGEST("d") });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.requests.countsByOperation()).toEqual({
       "POST /graphql StagecoachHead": 1,
       "POST /repos/{owner}/{repo}/git/trees": 1,
@@ -536,7 +522,7 @@ describe("API cost", () => {
 
     fake.requests.reset();
     fake.as("alice").publishContainer({ owner: "acme", name: "web", tag: "2.2.0", digest: DIGEST("e") });
-    await (world as World).settle();
+    await current().settle();
     expect(fake.requests.countsByOperation()).toEqual({
       "POST /graphql StagecoachHead": 1,
       "POST /graphql StagecoachMoveBranch": 1,

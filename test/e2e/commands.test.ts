@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseMetadata } from "../../src/core/metadata.js";
-import { startWorld, type World } from "../../harness/world.js";
+import type { World } from "../../harness/world.js";
+import { apiDeployment, worldPerTest } from "./world.js";
 
 /** Comment commands end to end: who may run them, what they do, and that each runs once. */
 
@@ -24,8 +25,7 @@ commands:
   promote: { allow: ["@acme/release-managers", "@acme/sre"] }
 `;
 
-const api = (tag: string): string =>
-  `kind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:${tag}\n`;
+const api = (tag: string): string => apiDeployment(tag);
 
 const FILES: Record<string, string> = {
   ".github/stagecoach.yml": CONFIG,
@@ -34,17 +34,7 @@ const FILES: Record<string, string> = {
   "envs/prod/api.yaml": api("1.1.0"),
 };
 
-let world: World | undefined;
-
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-function current(): World {
-  if (world === undefined) throw new Error("no world");
-  return world;
-}
+const { start, current } = worldPerTest(() => FILES);
 
 /** Publishes api and merges the promotion into test: test runs the version, prod waits. */
 async function versionInTest(tag: string): Promise<number> {
@@ -88,7 +78,7 @@ function openOn(prefix: string): ReturnType<World["fake"]["pulls"]> {
 
 describe("/promote", () => {
   it("on a merged PR, promotes its change to the next environment and records who asked", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const merged = await versionInTest("1.4.0");
     const { replies, reactions } = await say("carol", merged, "/promote prod");
     const [prod] = openOn("stagecoach/promote/prod/");
@@ -102,7 +92,7 @@ describe("/promote", () => {
   });
 
   it("anywhere, promotes an app's version from the predecessor, and refuses a version it does not run", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     await versionInTest("1.4.0");
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "Release train" });
     const refused = await say("alice", issue, "/promote prod api@1.5.0");
@@ -118,7 +108,7 @@ describe("/promote", () => {
   });
 
   it("refuses to skip a stage: a dev PR cannot be promoted to prod", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     current().fake.as("ci-bot").publishContainer({ owner: "acme", name: "api", tag: "1.4.0" });
     await current().settle();
     const bump = current()
@@ -131,7 +121,7 @@ describe("/promote", () => {
   });
 
   it("says when the change is already there", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const merged = await versionInTest("1.4.0");
     await say("carol", merged, "/promote prod");
     current()
@@ -143,7 +133,7 @@ describe("/promote", () => {
   });
 
   it("--dry-run replies with the diff and writes nothing", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const merged = await versionInTest("1.4.0");
     const { replies } = await say("carol", merged, "/promote prod --dry-run");
     expect(replies[0]).toContain(
@@ -156,7 +146,7 @@ describe("/promote", () => {
   });
 
   it("is refused, with a reaction and one line, for people the config does not allow", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const merged = await versionInTest("1.4.0");
     const bob = await say("bob", merged, "/promote prod");
     expect(bob.reactions).toEqual(["eyes", "-1"]);
@@ -169,7 +159,7 @@ describe("/promote", () => {
   });
 
   it("on a PR from a fork, never promotes", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const { fake, repo } = current();
     fake.repo({ name: "mallory/config", files: { "README.md": "fork\n" } });
     fake
@@ -186,7 +176,7 @@ describe("/promote", () => {
   });
 
   it("runs once when the comment is delivered again", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const merged = await versionInTest("1.4.0");
     await say("carol", merged, "/promote prod");
     const delivery = current()
@@ -204,7 +194,7 @@ describe("/promote", () => {
   });
 
   it("two replicas and two people racing to promote the same change end with one PR", async () => {
-    world = await startWorld({ files: FILES, replicas: 2, delivery: "broadcast" });
+    await start({ replicas: 2, delivery: "broadcast" });
     const merged = await versionInTest("1.4.0");
     const { fake, repo } = current();
     fake.as("carol").comment(repo, merged, "/promote prod");
@@ -226,7 +216,7 @@ describe("/promote", () => {
 
 describe("/freeze and /unfreeze", () => {
   it("a frozen environment gets no automatic PR; /unfreeze lets /promote open it", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const { fake, repo } = current();
     const issue = fake.as("alice").openIssue(repo, { title: "ops" });
     const frozen = await say("alice", issue, "/freeze test database migration");
@@ -252,7 +242,7 @@ describe("/freeze and /unfreeze", () => {
   });
 
   it("needs write permission", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "ops" });
     const { replies } = await say("erin", issue, "/freeze prod");
     expect(replies[0]).toMatch(/erin needs write permission on acme\/config \(has read\)/);
@@ -261,7 +251,7 @@ describe("/freeze and /unfreeze", () => {
 
 describe("/rollback", () => {
   it("restores the previous version from the folder's history and holds automatic promotions until an explicit one", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const { fake, repo } = current();
     await versionInTest("1.4.0");
     const issue = fake.as("alice").openIssue(repo, { title: "incident" });
@@ -287,7 +277,7 @@ describe("/rollback", () => {
   });
 
   it("rolls back to a named version the environment ran", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     await versionInTest("1.4.0");
     await versionInTest("1.4.1");
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "incident" });
@@ -302,7 +292,7 @@ describe("/rollback", () => {
 
 describe("/status, /help and what is not a command", () => {
   it("/status shows versions per environment, open PRs, freezes and holds", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     await versionInTest("1.4.0");
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "status" });
     await say("alice", issue, "/freeze prod release week");
@@ -315,7 +305,7 @@ describe("/status, /help and what is not a command", () => {
   });
 
   it("/status warns while main does not require the gate, and names tags the policy refused", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const { fake, repo } = current();
     fake.as("ci-bot").publishContainer({ owner: "acme", name: "api", tag: "2.0.0" });
     await current().settle();
@@ -331,7 +321,7 @@ describe("/status, /help and what is not a command", () => {
   });
 
   it("/help lists the commands and who may run them", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "help" });
     const { replies } = await say("bob", issue, "/help");
     expect(replies[0]).toContain("**Stagecoach commands**");
@@ -344,7 +334,7 @@ describe("/status, /help and what is not a command", () => {
     ["/promote staging", 'unknown environment "staging" (environments: dev, test, prod)'],
     ["/deploy prod", "**Stagecoach commands**"],
   ])("%s gets a helpful reply", async (body, expected) => {
-    world = await startWorld({ files: FILES });
+    await start();
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "typos" });
     const { replies, reactions } = await say("alice", issue, body);
     expect(replies[0]).toContain(expected);
@@ -355,7 +345,7 @@ describe("/status, /help and what is not a command", () => {
     ["a multi-line comment", "/promote prod\nplease"],
     ["a comment that only mentions a command", "we should /promote prod soon"],
   ])("%s triggers nothing", async (_name, body) => {
-    world = await startWorld({ files: FILES });
+    await start();
     const issue = current().fake.as("alice").openIssue(current().repo, { title: "chatter" });
     const { replies, reactions } = await say("alice", issue, body);
     expect(replies).toEqual([]);
@@ -363,7 +353,7 @@ describe("/status, /help and what is not a command", () => {
   });
 
   it("comments by bots and edited comments trigger nothing", async () => {
-    world = await startWorld({ files: FILES });
+    await start();
     const { fake, repo } = current();
     const issue = fake.as("alice").openIssue(repo, { title: "bots" });
     const { replies } = await say("ci-bot", issue, "/status");

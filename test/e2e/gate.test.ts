@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FREEZE_LABEL, renderFreezeIssue } from "../../src/core/freeze-issue.js";
 import { renderMetadata, type PrMetadata } from "../../src/core/metadata.js";
 import { GATE_CHECK_NAME } from "../../src/core/render-gate.js";
 import { gateRequired } from "../../src/github/octokit-gate.js";
-import { startWorld, type World, type WorldOptions } from "../../harness/world.js";
+import { apiDeployment, worldPerTest } from "./world.js";
 
 /**
  * The approval gate end to end: the real app against the fake GitHub, people reviewing, pushing and
@@ -33,8 +33,7 @@ const APPS = `apps:
     image: ghcr.io/acme/api
 `;
 
-const deployment = (tag: string): string =>
-  `kind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:${tag}\n`;
+const deployment = (tag: string): string => apiDeployment(tag);
 
 function files(config: string = ENVIRONMENTS + APPS): Record<string, string> {
   return {
@@ -46,22 +45,7 @@ function files(config: string = ENVIRONMENTS + APPS): Record<string, string> {
   };
 }
 
-let world: World | undefined;
-
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld({ files: files(), ...options });
-  return world;
-}
-
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-function current(): World {
-  if (world === undefined) throw new Error("no world");
-  return world;
-}
+const { start, current } = worldPerTest(() => files());
 
 let branches = 0;
 

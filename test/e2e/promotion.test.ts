@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseMetadata } from "../../src/core/metadata.js";
-import { startWorld, type World, type WorldOptions } from "../../harness/world.js";
+import type { World } from "../../harness/world.js";
+import { apiDeployment, DIGEST, worldPerTest } from "./world.js";
 
 /** Promotion down the chain, end to end: merges carry changes to the next environment. */
 
@@ -30,11 +31,9 @@ commands:
   promote: { allow: ["@acme/release-managers", "@acme/sre"] }
 `;
 
-const api = (tag: string, comment = ""): string =>
-  `kind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:${tag}${comment}\n`;
+const api = apiDeployment;
 const settings = (level: string, extra = ""): string =>
   `kind: ConfigMap\nmetadata: {name: settings}\ndata:\n  LOG_LEVEL: ${level}\n${extra}`;
-const DIGEST = (character: string): string => `sha256:${character.repeat(64)}`;
 
 const FILES: Record<string, string> = {
   ".github/stagecoach.yml": CONFIG,
@@ -51,22 +50,7 @@ const FILES: Record<string, string> = {
   "envs/prod/settings.yaml": settings("warn"),
 };
 
-let world: World | undefined;
-
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld({ files: FILES, ...options });
-  return world;
-}
-
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-function current(): World {
-  if (world === undefined) throw new Error("no world");
-  return world;
-}
+const { start, current } = worldPerTest(() => FILES);
 
 function pullsOn(prefix: string): ReturnType<World["fake"]["pulls"]> {
   return current()
