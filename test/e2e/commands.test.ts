@@ -1,29 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseMetadata } from "../../src/core/metadata.js";
 import type { World } from "../../harness/world.js";
-import { apiDeployment, worldPerTest } from "./world.js";
+import { apiDeployment, CHAIN_CONFIG, PROMOTE_ALLOW, worldPerTest } from "./world.js";
 
 /** Comment commands end to end: who may run them, what they do, and that each runs once. */
 
-const CONFIG = `environments:
-  dev:
-    path: envs/dev
-    autoMerge: true
-  test:
-    path: envs/test
-    from: dev
-    promotion: auto
-  prod:
-    path: envs/prod
-    from: test
-    promotion: manual
-apps:
-  api:
-    image: ghcr.io/acme/api
-    tags: { semver: "^1.0.0" }
-commands:
-  promote: { allow: ["@acme/release-managers", "@acme/sre"] }
-`;
+const CONFIG = CHAIN_CONFIG + PROMOTE_ALLOW;
 
 const api = (tag: string): string => apiDeployment(tag);
 

@@ -1,35 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { parseMetadata } from "../../src/core/metadata.js";
 import type { World } from "../../harness/world.js";
-import { apiDeployment, DIGEST, worldPerTest } from "./world.js";
+import { apiDeployment, CHAIN_CONFIG, DIGEST, PROMOTE_ALLOW, worldPerTest } from "./world.js";
 
 /** Promotion down the chain, end to end: merges carry changes to the next environment. */
 
-const CONFIG = `environments:
-  dev:
-    path: envs/dev
-    autoMerge: true
-  test:
-    path: envs/test
-    from: dev
-    promotion: auto
-  prod:
-    path: envs/prod
-    from: test
-    promotion: manual
-apps:
-  api:
-    image: ghcr.io/acme/api
-    tags: { semver: "^1.0.0" }
-  web:
+const CONFIG = `${CHAIN_CONFIG}  web:
     image: ghcr.io/acme/web
     digest: pin
 promote:
   include: ["**/*.yaml"]
   exclude: ["**/replicas.yaml"]
-commands:
-  promote: { allow: ["@acme/release-managers", "@acme/sre"] }
-`;
+${PROMOTE_ALLOW}`;
 
 const api = apiDeployment;
 const settings = (level: string, extra = ""): string =>

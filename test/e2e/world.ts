@@ -7,6 +7,33 @@ import { startWorld, type World, type WorldOptions } from "../../harness/world.j
 export const apiDeployment = (tag: string, comment = ""): string =>
   `kind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:${tag}${comment}\n`;
 
+/**
+ * dev (auto-merge) → test (auto) → prod (manual) and the api app: the chain the promotion and command
+ * suites share. Each appends its own apps and sections (`apps:` comes last, so more apps can follow).
+ */
+export const CHAIN_CONFIG = `environments:
+  dev:
+    path: envs/dev
+    autoMerge: true
+  test:
+    path: envs/test
+    from: dev
+    promotion: auto
+  prod:
+    path: envs/prod
+    from: test
+    promotion: manual
+apps:
+  api:
+    image: ghcr.io/acme/api
+    tags: { semver: "^1.0.0" }
+`;
+
+/** Who may `/promote` in the shared chain. */
+export const PROMOTE_ALLOW = `commands:
+  promote: { allow: ["@acme/release-managers", "@acme/sre"] }
+`;
+
 export const DIGEST = (character: string): string => `sha256:${character.repeat(64)}`;
 
 /**
