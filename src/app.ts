@@ -61,6 +61,8 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
     const configs = new ConfigCache();
     const recent = new RecentKeys();
     const refusals = new RecentRefusals();
+    const repoFor = async (installationId: number, id: RepoId): Promise<OctokitRepo> =>
+      new OctokitRepo(await probot.auth(installationId), id, objects);
 
     const index = new ConfigIndex({
       readAll: async (installationId) => {
@@ -81,7 +83,7 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       delayMs: options.coalesceMs,
       prefer: preferNewer,
       run: async (_key, job) => {
-        const repo = new OctokitRepo(await probot.auth(job.installationId), job.repo, objects);
+        const repo = await repoFor(job.installationId, job.repo);
         const outcome = await runBump(repo, job.request, { configs, log, now });
         if ((outcome.kind === "opened" || outcome.kind === "updated") && outcome.autoMerge) {
           await tryAutoMerge(repo, outcome.pull, { configs, log, sleep });
@@ -90,15 +92,14 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
     });
 
     const mergeIfReady: MergeIfReady = async (installationId, id, pulls) => {
-      const repo = new OctokitRepo(await probot.auth(installationId), id, objects);
+      const repo = await repoFor(installationId, id);
       for (const pull of pulls) await tryAutoMerge(repo, pull, { configs, log, sleep });
     };
     const pullsForCommit = async (
       installationId: number,
       id: RepoId,
       sha: string,
-    ): Promise<readonly number[]> =>
-      new OctokitRepo(await probot.auth(installationId), id, objects).pullsForCommit(sha);
+    ): Promise<readonly number[]> => (await repoFor(installationId, id)).pullsForCommit(sha);
 
     // Who this app is (its id and bot login), read once per replica; a failed read is tried again.
     let identity: Promise<AppIdentity> | undefined;
@@ -154,10 +155,7 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
       tracked(onInstallationRepositories(index)),
     );
 
-    // Promotion down the chain (issue 4).
-    const repoFor = async (installationId: number, id: RepoId): Promise<OctokitRepo> =>
-      new OctokitRepo(await probot.auth(installationId), id, objects);
-    // Comment commands (issue 4).
+    // Comment commands; /status also asks whether the default branch requires the gate.
     probot.on(
       "issue_comment.created",
       tracked(
@@ -176,6 +174,7 @@ export function createStagecoach(options: StagecoachOptions): ApplicationFunctio
         }),
       ),
     );
+    // Promotion down the chain when a PR merges.
     probot.on(
       "pull_request.closed",
       tracked(
